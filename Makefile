@@ -1,0 +1,90 @@
+# llsock: `make` builds, `make check` tests, `make demo` shows the main job.
+# `make V=1` prints the full commands.
+
+BUILD		?= build
+VMLINUX_BTF	?= /sys/kernel/btf/vmlinux
+CACHE		?= $(HOME)/.cache/llsock
+
+CC		?= gcc
+CLANG		?= clang
+BPFTOOL		?= bpftool
+LLVM_STRIP	?= llvm-strip
+
+CFLAGS		?= -O2 -g
+WARNINGS	:= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CPPFLAGS	+= -I$(BUILD) -Ibpf -Iloader
+LIBS		:= -lbpf -lelf -lz
+STATIC_LIBS	:= -lbpf -lelf -lz -ljson-c
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all clean check host-test vm-test vm-shell demo bench deps
+
+LIB_SRCS	:= ruleset merge names cgroup store load sandbox
+LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/lib/%.o)
+STATIC_LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/static/lib/%.o)
+
+all: $(BUILD)/llsock $(BUILD)/libllsock.a $(BUILD)/static/llsock
+
+$(BUILD) $(BUILD)/lib $(BUILD)/static/lib $(BUILD)/static $(BUILD)/tests:
+	$(Q)mkdir -p $@
+
+# Tools from Debian packages; installed when missing.
+deps:
+	$(Q)tests/deps build
+
+$(BUILD)/vmlinux.h: vmlinux.h.gen | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)./vmlinux.h.gen $(VMLINUX_BTF) > $@
+
+$(BUILD)/llsock.bpf.o: bpf/llsock.bpf.c bpf/llsock.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
+		$(WARNINGS) -I$(BUILD) -Ibpf -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(BUILD)/llsock.skel.h: $(BUILD)/llsock.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name llsock_bpf > $@
+
+$(BUILD)/lib/%.o: loader/%.c loader/libllsock.h loader/internal.h \
+		  loader/store.h bpf/llsock.h $(BUILD)/llsock.skel.h | $(BUILD)/lib
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -fPIC -c $< -o $@
+
+$(BUILD)/static/lib/%.o: loader/%.c loader/libllsock.h loader/internal.h \
+		  loader/store.h bpf/llsock.h $(BUILD)/llsock.skel.h | $(BUILD)/static/lib
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -c $< -o $@
+
+$(BUILD)/libllsock.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/static/libllsock.a: $(STATIC_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/llsock: loader/llsock.c $(BUILD)/libllsock.a
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $< $(BUILD)/libllsock.a \
+		$(LIBS) -ljson-c -o $@
+
+# What runs in the VM is static: its initramfs has no shared libraries.
+$(BUILD)/static/llsock: loader/llsock.c $(BUILD)/static/libllsock.a | $(BUILD)/static
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) -static $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $< \
+		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -o $@
+
+include tests/tests.mk
+
+clean:
+	$(call msg,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * llsock: Landlock socket rules on BPF LSM.
+ *
+ * A ruleset bound to a cgroup v2 is one layer of the domain of every task in
+ * that cgroup and below. The loader merges the layers of each bound cgroup
+ * into one rule table, so the verdict costs the same lookups whatever the
+ * number of rules or layers: one domain lookup, then at most two rule
+ * lookups.
+ *
+ * Besides socket_create, a few hooks keep a restricted task from loosening
+ * its own policy: through bpf(2), through the pins in bpffs, by moving to a
+ * cgroup outside its domain, or by ptrace-ing a less restricted task.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "llsock.h"
+
+#define EACCES		13
+#define EPERM		1
+#define MAY_WRITE	0x2
+#define CGROUP2_SUPER_MAGIC	0x63677270
+#define BPF_FS_MAGIC		0xcafe4a11
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct llsock_state);
+} llsock_state SEC(".maps");
+
+/*
+ * Not preallocated, here and in llsock_rules: a preallocated hash map
+ * recycles a replaced element at once, so a program still reading the old
+ * domain could see it half overwritten. Without preallocation the old
+ * element is freed after an RCU grace period, which is what makes a publish
+ * by one map update atomic for readers.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct llsock_domain);
+} llsock_domains SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct llsock_rule_key);
+	__type(value, struct llsock_rule);
+} llsock_rules SEC(".maps");
+
+/* The rulesets as written, for the loader only (show, re-merging). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct llsock_ruleset_info);
+} llsock_rulesets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct llsock_ruleset_rule_key);
+	__type(value, __u64);
+} llsock_ruleset_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} llsock_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct llsock_stats);
+} llsock_stats SEC(".maps");
+
+/*
+ * Never read by a program: the loader updates it to wait for an RCU grace
+ * period, after which no program still reads a domain it replaced.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct {
+		__uint(type, BPF_MAP_TYPE_ARRAY);
+		__uint(max_entries, 1);
+		__type(key, __u32);
+		__type(value, __u32);
+	});
+} llsock_sync SEC(".maps");
+
+/* kernfs_node::parent became __parent in Linux 6.15. */
+struct kernfs_node___pre615 {
+	struct kernfs_node___pre615 *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___615 {
+	struct kernfs_node___615 *__parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct llsock_state *get_state(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&llsock_state, &zero);
+}
+
+/* Index of the lowest bit set in a non-zero 16-bit mask. */
+static __always_inline int lowest_bit(__u16 mask)
+{
+	int bit = 0;
+
+	if (!(mask & 0xff)) {
+		mask >>= 8;
+		bit += 8;
+	}
+	if (!(mask & 0xf)) {
+		mask >>= 4;
+		bit += 4;
+	}
+	if (!(mask & 0x3)) {
+		mask >>= 2;
+		bit += 2;
+	}
+	if (!(mask & 0x1))
+		bit += 1;
+	return bit;
+}
+
+/* The domain bound to cgroup @id, if any; the filter saves most lookups. */
+static __always_inline struct llsock_domain *
+lookup_domain(const struct llsock_state *state, __u64 id)
+{
+	if (!state->filter[id & (LLSOCK_FILTER_SLOTS - 1)])
+		return NULL;
+	/* A miss is an unbound cgroup sharing a filter slot. */
+	return bpf_map_lookup_elem(&llsock_domains, &id);
+}
+
+/**
+ * current_domain - find the domain of the current task
+ *
+ * The domain is the one of the deepest bound cgroup on the path from the
+ * root to the task's cgroup. Levels without any bound cgroup are skipped
+ * without a lookup, and a per-id filter skips most of the others, so an
+ * unrestricted task usually pays no hash lookup at all.
+ *
+ * Return: the domain, or NULL when no ruleset applies to the task.
+ */
+static __always_inline struct llsock_domain *current_domain(void)
+{
+	struct llsock_state *state = get_state();
+	struct llsock_domain *domain;
+	struct task_struct *task;
+	struct cgroup *cgrp;
+	int level, top, i;
+	__u64 mask;
+
+	/* Cannot miss (one-entry array); if it did, there is no policy. */
+	if (!state)
+		return NULL;
+	mask = state->bound_levels;
+	if (!mask)
+		return NULL;
+
+	task = bpf_get_current_task_btf();
+	cgrp = task->cgroups->dfl_cgrp;
+	level = cgrp->level;
+	if (level < 0)
+		return NULL;
+
+	/* The task's own cgroup first: a sandboxed task is right there. */
+	if (level <= LLSOCK_MAX_LEVEL && (mask & (1ULL << level))) {
+		domain = lookup_domain(state, cgrp->kn->id);
+		if (domain)
+			return domain;
+	}
+
+	/*
+	 * Then its ancestors, deepest first: the deepest bound one holds the
+	 * domain. The loop never compares with @level, so that the verifier
+	 * sees the same state at the top of each iteration whatever path led
+	 * there, and prunes.
+	 */
+	top = level <= LLSOCK_MAX_LEVEL ? level - 1 : LLSOCK_MAX_LEVEL;
+	for (i = 0; i <= LLSOCK_MAX_LEVEL; i++) {
+		int at = top - i;
+		__u64 bit;
+
+		/* Stop when no level at or above @at has a bound cgroup. */
+		if (at < 0 || !(mask & ((2ULL << at) - 1)))
+			break;
+		bit = 1ULL << at;
+		if (!(mask & bit))
+			continue;
+		domain = lookup_domain(state,
+				       bpf_get_current_ancestor_cgroup_id(at));
+		if (domain)
+			return domain;
+	}
+	return NULL;
+}
+
+static __always_inline void count_denial(bool escape, bool lost)
+{
+	struct llsock_stats *stats;
+	__u32 zero = 0;
+
+	stats = bpf_map_lookup_elem(&llsock_stats, &zero);
+	if (!stats)
+		return;
+	if (escape)
+		stats->escapes_denied++;
+	else
+		stats->denied++;
+	if (lost)
+		stats->events_lost++;
+}
+
+static __always_inline void report_denial(const struct llsock_domain *domain,
+					  __u16 missing, int family, int type,
+					  int protocol)
+{
+	struct llsock_event *event;
+	__u64 pid_tgid;
+	int layer;
+
+	event = bpf_ringbuf_reserve(&llsock_events, sizeof(*event), 0);
+	if (!event) {
+		count_denial(false, true);
+		return;
+	}
+	layer = lowest_bit(missing);
+	/* Older verifiers lose the bound through lowest_bit(): restate it. */
+	barrier_var(layer);
+	layer &= LLSOCK_MAX_LAYERS - 1;
+	pid_tgid = bpf_get_current_pid_tgid();
+	event->cgroup = bpf_get_current_cgroup_id();
+	event->layer_cgroup = domain->cgroup[layer];
+	event->pid = pid_tgid >> 32;
+	event->tid = (__u32)pid_tgid;
+	event->uid = (__u32)bpf_get_current_uid_gid();
+	event->family = family;
+	event->type = type;
+	event->protocol = protocol;
+	event->layer = layer;
+	event->nr_layers = domain->nr_layers;
+	event->pad = 0;
+	event->pad2 = 0;
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	bpf_ringbuf_submit(event, 0);
+	count_denial(false, false);
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(llsock_socket_create, int family, int type, int protocol,
+	     int kern, int ret)
+{
+	struct llsock_rule_key key;
+	struct llsock_domain *domain;
+	struct llsock_rule *rule;
+	__u16 required, allowed;
+
+	/* An earlier BPF LSM program's denial stands. */
+	if (ret)
+		return ret;
+	/* Sockets the kernel creates for itself are never restricted. */
+	if (kern)
+		return 0;
+
+	domain = current_domain();
+	if (!domain)
+		return 0;
+	required = domain->required;
+	if (!required)
+		return 0;
+
+	key.table = domain->table;
+	key.family = family;
+	key.type = type;
+	key.protocol = LLSOCK_ANY;
+	/*
+	 * A miss fails closed: no layer has any rule for (family, type), and
+	 * every required layer denies.
+	 */
+	rule = bpf_map_lookup_elem(&llsock_rules, &key);
+	allowed = rule ? rule->allowed : 0;
+	if (rule && (allowed & required) != required &&
+	    (rule->flags & LLSOCK_RULE_PROTOCOLS)) {
+		key.protocol = protocol;
+		/* A miss: no layer has a rule for this very protocol. */
+		rule = bpf_map_lookup_elem(&llsock_rules, &key);
+		if (rule)
+			allowed |= rule->allowed;
+	}
+	if ((allowed & required) == required)
+		return 0;
+
+	report_denial(domain, required & ~allowed, family, type, protocol);
+	return -EACCES;
+}
+
+/*
+ * The rest keeps restricted tasks from loosening their own policy. None of it
+ * is on a hot path but inode_permission, which leaves at once unless the
+ * access is a write.
+ */
+
+static __always_inline void count_escape(void)
+{
+	count_denial(true, false);
+}
+
+/* The cgroup a domain belongs to: the deepest bound cgroup of its path. */
+static __always_inline __u64 domain_owner(const struct llsock_domain *domain)
+{
+	__u32 top = domain->nr_layers - 1;
+
+	barrier_var(top);
+	return domain->cgroup[top & (LLSOCK_MAX_LAYERS - 1)];
+}
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
+		return (struct kernfs_node *)BPF_CORE_READ(
+			(struct kernfs_node___pre615 *)kn, parent);
+	return (struct kernfs_node *)BPF_CORE_READ(
+		(struct kernfs_node___615 *)kn, __parent);
+}
+
+/*
+ * Whether the cgroup directory @kn is @owner or below it. Cgroups deeper
+ * than LLSOCK_MAX_LEVEL + 1 levels under it count as outside: fail closed.
+ */
+static __always_inline bool kn_within(struct kernfs_node *kn, __u64 owner)
+{
+	int i;
+
+	for (i = 0; i <= LLSOCK_MAX_LEVEL + 1 && kn; i++) {
+		if (BPF_CORE_READ(kn, id) == owner)
+			return true;
+		kn = kn_parent(kn);
+	}
+	return false;
+}
+
+/* No restricted task may use bpf(2): it could reach the maps and links. */
+SEC("lsm/bpf")
+int BPF_PROG(llsock_bpf, int cmd, union bpf_attr *attr, unsigned int size,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	if (!current_domain())
+		return 0;
+	count_escape();
+	return -EPERM;
+}
+
+static __always_inline int deny_in_bpffs(struct inode *inode)
+{
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != BPF_FS_MAGIC)
+		return 0;
+	if (!current_domain())
+		return 0;
+	count_escape();
+	return -EPERM;
+}
+
+/* Unlinking or renaming a pin could release llsock's link and maps. */
+SEC("lsm/inode_unlink")
+int BPF_PROG(llsock_inode_unlink, struct inode *dir, struct dentry *dentry,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return deny_in_bpffs(dir);
+}
+
+SEC("lsm/inode_rename")
+int BPF_PROG(llsock_inode_rename, struct inode *old_dir,
+	     struct dentry *old_dentry, struct inode *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return deny_in_bpffs(old_dir);
+}
+
+/* Unmounting the last mount of a bpffs releases everything pinned in it. */
+SEC("lsm/sb_umount")
+int BPF_PROG(llsock_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	if (ret)
+		return ret;
+	if (BPF_CORE_READ(mnt, mnt_sb, s_magic) != BPF_FS_MAGIC)
+		return 0;
+	if (!current_domain())
+		return 0;
+	count_escape();
+	return -EPERM;
+}
+
+/*
+ * Moving a task between cgroups, by a write to cgroup.procs or by
+ * clone3(CLONE_INTO_CGROUP), checks write access to the cgroup.procs file of
+ * the common ancestor of both cgroups. Refusing a restricted task writes to
+ * cgroup files outside its domain's cgroup therefore keeps it, and its
+ * children, inside that cgroup's subtree.
+ */
+SEC("lsm/inode_permission")
+int BPF_PROG(llsock_inode_permission, struct inode *inode, int mask, int ret)
+{
+	struct llsock_domain *domain;
+	struct kernfs_node *kn;
+
+	if (ret)
+		return ret;
+	if (!(mask & MAY_WRITE))
+		return 0;
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != CGROUP2_SUPER_MAGIC)
+		return 0;
+	domain = current_domain();
+	if (!domain)
+		return 0;
+
+	/* A cgroup file's kernfs node; its parent is the cgroup directory. */
+	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
+	if (kn && BPF_CORE_READ(kn, flags) & KERNFS_FILE)
+		kn = kn_parent(kn);
+	if (kn_within(kn, domain_owner(domain)))
+		return 0;
+	count_escape();
+	return -EPERM;
+}
+
+/* Landlock's rule: a domain may only trace tasks in the same or a nested one. */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(llsock_ptrace_access_check, struct task_struct *child,
+	     unsigned int mode, int ret)
+{
+	struct llsock_domain *domain;
+	struct kernfs_node *kn;
+
+	if (ret)
+		return ret;
+	domain = current_domain();
+	if (!domain)
+		return 0;
+	kn = BPF_CORE_READ(child, cgroups, dfl_cgrp, kn);
+	if (kn_within(kn, domain_owner(domain)))
+		return 0;
+	count_escape();
+	return -EPERM;
+}

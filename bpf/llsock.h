@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * llsock: types shared by the BPF program and the loader.
+ *
+ * Only fixed-width fields, explicit padding and a size assertion on every
+ * map key and value: a key with implicit padding hashes its garbage bytes
+ * and silently never matches.
+ */
+#ifndef LLSOCK_SHARED_H
+#define LLSOCK_SHARED_H
+
+#ifdef __BPF__
+/* vmlinux.h already provides the fixed-width types. */
+#else
+#include <linux/types.h>
+#endif
+
+/* Same value as the RFC's LANDLOCK_ACCESS_SOCKET_CREATE. */
+#define LLSOCK_ACCESS_SOCKET_CREATE	(1ULL << 0)
+#define LLSOCK_ACCESS_SOCKET_ALL	LLSOCK_ACCESS_SOCKET_CREATE
+
+/* Same value as the RFC's LANDLOCK_RULE_SOCKET. */
+#define LLSOCK_RULE_SOCKET		3
+
+/* Wildcard for type and protocol, as in struct landlock_socket_attr. */
+#define LLSOCK_ANY			(-1)
+
+/* Landlock's LANDLOCK_MAX_NUM_LAYERS. */
+#define LLSOCK_MAX_LAYERS		16
+
+/*
+ * Deepest cgroup level a ruleset can be bound at: the fast path keeps one
+ * bit per level in a u64.
+ */
+#define LLSOCK_MAX_LEVEL		63
+
+/*
+ * Type values a socket_create hook can see: __sys_socket() masks the type
+ * with SOCK_TYPE_MASK (0xf) before __sock_create() rejects anything at or
+ * beyond SOCK_MAX. A type wildcard is expanded over these slots.
+ */
+#define LLSOCK_TYPE_SLOTS		16
+
+/* Slots of the bound-cgroup filter, indexed by cgroup id (power of two). */
+#define LLSOCK_FILTER_SLOTS		4096
+
+/* Pin directory in bpffs and the names pinned under it. */
+#define LLSOCK_PIN_DIR			"/sys/fs/bpf/llsock"
+
+/**
+ * struct llsock_state - value of the one-entry, mmapable llsock_state array
+ *
+ * Lets a task that no ruleset applies to leave after a few loads. Written
+ * only by the loader (through mmap, with aligned stores), under the pin
+ * directory lock, and always so that a reader errs towards doing the full
+ * lookup: a bit or count is raised before a domain is published, and lowered
+ * only after it is withdrawn.
+ */
+struct llsock_state {
+	/** @bound_levels: bit L set when some cgroup at level L is bound. */
+	__u64 bound_levels;
+	/** @next_id: next free ruleset or rule-table id (loader only). */
+	__u32 next_id;
+	__u32 pad;
+	/** @level_count: bound cgroups per level (loader only). */
+	__u16 level_count[LLSOCK_MAX_LEVEL + 1];
+	/** @filter: bound cgroups whose id modulo LLSOCK_FILTER_SLOTS is i. */
+	__u16 filter[LLSOCK_FILTER_SLOTS];
+};
+
+/**
+ * struct llsock_domain - value of llsock_domains, keyed by cgroup id (__u64)
+ *
+ * The domain of every task in the bound cgroup and in its descendants that
+ * are not bound themselves: the layers bound to the cgroup and to its bound
+ * ancestors, root first, merged into one rule table.
+ */
+struct llsock_domain {
+	/** @table: key prefix of this domain's entries in llsock_rules. */
+	__u32 table;
+	/** @required: bit i set when layer i handles socket creation. */
+	__u16 required;
+	/** @nr_layers: number of layers, at most LLSOCK_MAX_LAYERS. */
+	__u8 nr_layers;
+	/** @level: cgroup level of the bound cgroup. */
+	__u8 level;
+	/** @ruleset: ruleset id of each layer. */
+	__u32 ruleset[LLSOCK_MAX_LAYERS];
+	/** @cgroup: cgroup id each layer is bound to. */
+	__u64 cgroup[LLSOCK_MAX_LAYERS];
+};
+
+/**
+ * struct llsock_rule_key - key of llsock_rules, the merged rule tables
+ *
+ * @protocol is LLSOCK_ANY for the entry that holds the layers allowing
+ * (family, type, any protocol) or (family, any type, any protocol); other
+ * values hold the layers allowing (family, type or any, protocol).
+ */
+struct llsock_rule_key {
+	__u32 table;
+	__s32 family;
+	__s32 type;
+	__s32 protocol;
+};
+
+/* Set on a (family, type, LLSOCK_ANY) entry when protocol entries exist. */
+#define LLSOCK_RULE_PROTOCOLS		(1U << 0)
+
+/** struct llsock_rule - value of llsock_rules */
+struct llsock_rule {
+	/** @allowed: bit i set when layer i allows socket creation. */
+	__u16 allowed;
+	/** @flags: LLSOCK_RULE_* */
+	__u16 flags;
+};
+
+/** struct llsock_ruleset_info - value of llsock_rulesets, keyed by id */
+struct llsock_ruleset_info {
+	__u64 handled_access_socket;
+	__u32 nr_rules;
+	__u32 pad;
+};
+
+/** struct llsock_ruleset_rule_key - key of llsock_ruleset_rules */
+struct llsock_ruleset_rule_key {
+	__u32 ruleset;
+	__s32 family;
+	__s32 type;
+	__s32 protocol;
+};
+
+/** struct llsock_event - a denied request, sent through llsock_events */
+struct llsock_event {
+	/** @cgroup: the task's cgroup id. */
+	__u64 cgroup;
+	/** @layer_cgroup: the cgroup the first denying layer is bound to. */
+	__u64 layer_cgroup;
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	/* The request, as the hook saw it. */
+	__s32 family;
+	__s32 type;
+	__s32 protocol;
+	/** @layer: index of the first denying layer, root first. */
+	__u8 layer;
+	__u8 nr_layers;
+	__u16 pad;
+	__u32 pad2;
+	char comm[16];
+};
+
+/** struct llsock_stats - value of the per-CPU llsock_stats array */
+struct llsock_stats {
+	__u64 denied;
+	__u64 events_lost;
+	__u64 escapes_denied;
+};
+
+_Static_assert(sizeof(struct llsock_state) ==
+	       8 + 8 + 2 * (LLSOCK_MAX_LEVEL + 1) + 2 * LLSOCK_FILTER_SLOTS,
+	       "struct llsock_state has implicit padding");
+_Static_assert(sizeof(struct llsock_domain) == 200,
+	       "struct llsock_domain has implicit padding");
+_Static_assert(sizeof(struct llsock_rule_key) == 16,
+	       "struct llsock_rule_key has implicit padding");
+_Static_assert(sizeof(struct llsock_rule) == 4,
+	       "struct llsock_rule has implicit padding");
+_Static_assert(sizeof(struct llsock_ruleset_info) == 16,
+	       "struct llsock_ruleset_info has implicit padding");
+_Static_assert(sizeof(struct llsock_ruleset_rule_key) == 16,
+	       "struct llsock_ruleset_rule_key has implicit padding");
+_Static_assert(sizeof(struct llsock_event) == 64,
+	       "struct llsock_event has implicit padding");
+_Static_assert(sizeof(struct llsock_stats) == 24,
+	       "struct llsock_stats has implicit padding");
+
+#endif /* LLSOCK_SHARED_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* libllsock internals shared between its files; not installed. */
+#ifndef LLSOCK_INTERNAL_H
+#define LLSOCK_INTERNAL_H
+
+#include "libllsock.h"
+#include "../bpf/llsock.h"
+
+/* Accepted key ranges of a socket rule (SPEC section 2). */
+#define LLSOCK_FAMILY_MAX	254
+#define LLSOCK_TYPE_MAX		254
+#define LLSOCK_PROTOCOL_MAX	65534
+
+struct llsock_ruleset {
+	__u64 handled_access_socket;
+	size_t nr_rules;
+	size_t capacity;
+	struct llsock_socket_attr *rules;
+};
+
+/* ruleset.c */
+int llsock_ruleset_copy(const struct llsock_ruleset *src,
+			struct llsock_ruleset **dst);
+/* Sorts by key and merges rules on the same key; returns the new count. */
+size_t llsock_ruleset_normalize(struct llsock_ruleset *ruleset);
+
+/* merge.c: the rule table the BPF program reads for one domain. */
+struct llsock_table_entry {
+	struct llsock_rule_key key;
+	struct llsock_rule value;
+};
+
+struct llsock_table {
+	size_t nr_entries;
+	size_t capacity;
+	struct llsock_table_entry *entries;
+};
+
+/*
+ * Merges @nr_layers rulesets, root first, into the table @table_id.
+ * Returns 0 or -ENOMEM; @required receives the layers handling socket
+ * creation.
+ */
+int llsock_merge_layers(const struct llsock_ruleset *const *layers,
+			unsigned int nr_layers, __u32 table_id,
+			struct llsock_table *table, __u16 *required);
+void llsock_table_free(struct llsock_table *table);
+/* The verdict of a merged table, as the BPF program computes it. */
+bool llsock_table_allows(const struct llsock_table *table, __u16 required,
+			 int family, int type, int protocol);
+
+/* cgroup.c */
+/* Mount point of the cgroup v2 hierarchy; -ENOENT when none is mounted. */
+int llsock_cgroup2_mount(char *buf, size_t size);
+/* 0 when @fd is a cgroup v2 directory, -ENOTDIR otherwise. */
+int llsock_cgroup_check_fd(int fd);
+/*
+ * The ids of @fd's cgroup and of its ancestors, root (id 1) first;
+ * returns the level, or -errno.
+ */
+int llsock_cgroup_ancestry(int fd, __u64 *ids, int max);
+int llsock_cgroup_open_id(__u64 id);
+int llsock_cgroup_id(int fd, __u64 *id);
+
+#endif /* LLSOCK_INTERNAL_H */

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Loading: attach the BPF program and pin its links and maps under
+ * LLSOCK_PIN_DIR, so that the policy outlives the process that set it.
+ * Also what the running kernel offers, and the denial events.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "internal.h"
+#include "store.h"
+#include "llsock.skel.h"
+
+#define BPF_FS_MAGIC		0xcafe4a11
+#define BPFFS_PATH		"/sys/fs/bpf"
+
+/* Default sizes, raised with llsock_load_opts. */
+#define DEFAULT_MAX_RULES	65536
+#define DEFAULT_MAX_BINDINGS	4096
+
+/* The guard programs, which keep restricted tasks from loosening policy. */
+static struct bpf_program **guard_programs(struct llsock_bpf *skel, int i)
+{
+	struct bpf_program **programs[] = {
+		&skel->progs.llsock_bpf,
+		&skel->progs.llsock_inode_unlink,
+		&skel->progs.llsock_inode_rename,
+		&skel->progs.llsock_sb_umount,
+		&skel->progs.llsock_inode_permission,
+		&skel->progs.llsock_ptrace_access_check,
+	};
+
+	return i < (int)(sizeof(programs) / sizeof(programs[0])) ?
+	       programs[i] : NULL;
+}
+
+static int ensure_bpffs(void)
+{
+	struct statfs sfs;
+
+	if (!statfs(BPFFS_PATH, &sfs) && sfs.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mkdir(BPFFS_PATH, 0700) && errno != EEXIST)
+		return -errno;
+	if (mount("bpf", BPFFS_PATH, "bpf", 0, "mode=0700"))
+		return -errno;
+	return 0;
+}
+
+static int map_of(struct llsock_bpf *skel, enum store_map which,
+		  struct bpf_map **map)
+{
+	switch (which) {
+	case STORE_STATE:
+		*map = skel->maps.llsock_state;
+		return 0;
+	case STORE_DOMAINS:
+		*map = skel->maps.llsock_domains;
+		return 0;
+	case STORE_RULES:
+		*map = skel->maps.llsock_rules;
+		return 0;
+	case STORE_RULESETS:
+		*map = skel->maps.llsock_rulesets;
+		return 0;
+	case STORE_RULESET_RULES:
+		*map = skel->maps.llsock_ruleset_rules;
+		return 0;
+	case STORE_EVENTS:
+		*map = skel->maps.llsock_events;
+		return 0;
+	case STORE_STATS:
+		*map = skel->maps.llsock_stats;
+		return 0;
+	case STORE_SYNC:
+		*map = skel->maps.llsock_sync;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * Removes every pin llsock may have made: links first, so that the program
+ * is detached before the maps it reads go away.
+ */
+static void unpin_all(int dir_fd)
+{
+	char names[64][NAME_MAX + 1];
+	struct dirent *entry;
+	int n = 0, i, pass, fd;
+	DIR *dir;
+
+	fd = dup(dir_fd);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	/* Read the whole directory before changing it. */
+	while ((entry = readdir(dir)) && n < 64) {
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(names[n++], sizeof(names[0]), "%s", entry->d_name);
+	}
+	closedir(dir);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++)
+			if (!strncmp(names[i], "link_", 5) == (pass == 0))
+				unlinkat(dir_fd, names[i], 0);
+}
+
+/* The pin keeps the link, and so the program, attached after we exit. */
+static int attach_and_pin(struct bpf_program *prog)
+{
+	struct bpf_link *link;
+	char path[128];
+	int ret;
+
+	link = bpf_program__attach_lsm(prog);
+	if (!link)
+		return -errno;
+	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/link_%s",
+		 bpf_program__name(prog) + strlen("llsock_"));
+	ret = bpf_link__pin(link, path);
+	/* Closes our descriptor; detaches only if the pin failed. */
+	bpf_link__destroy(link);
+	return ret;
+}
+
+int llsock_load(const struct llsock_load_opts *opts)
+{
+	__u32 max_rules = DEFAULT_MAX_RULES, max_bindings = DEFAULT_MAX_BINDINGS;
+	struct bpf_program **program;
+	struct llsock_bpf *skel;
+	bool no_guard = false;
+	char path[128];
+	int dir_fd, ret, i;
+
+	if (opts && opts->sz >= sizeof(*opts)) {
+		if (opts->max_rules)
+			max_rules = opts->max_rules;
+		if (opts->max_bindings)
+			max_bindings = opts->max_bindings;
+		no_guard = opts->no_guard;
+	}
+
+	ret = ensure_bpffs();
+	if (ret)
+		return ret;
+	if (mkdir(LLSOCK_PIN_DIR, 0700)) {
+		if (errno == EEXIST && llsock_is_loaded())
+			return -EEXIST;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0)
+		return -errno;
+	if (flock(dir_fd, LOCK_EX)) {
+		ret = -errno;
+		goto err_close_dir;
+	}
+	/* Another llsock load may have won while we waited for the lock. */
+	if (llsock_is_loaded()) {
+		ret = -EEXIST;
+		goto err_close_dir;
+	}
+	/* Leftovers of an interrupted load or unload. */
+	unpin_all(dir_fd);
+
+	skel = llsock_bpf__open();
+	if (!skel) {
+		ret = -errno;
+		goto err_close_dir;
+	}
+	bpf_map__set_max_entries(skel->maps.llsock_rules, max_rules);
+	bpf_map__set_max_entries(skel->maps.llsock_ruleset_rules, max_rules);
+	/* Room for the old and the new domain of each binding meanwhile. */
+	bpf_map__set_max_entries(skel->maps.llsock_domains, max_bindings);
+	bpf_map__set_max_entries(skel->maps.llsock_rulesets,
+				 2 * max_bindings);
+	for (i = 0; no_guard && (program = guard_programs(skel, i)); i++)
+		bpf_program__set_autoload(*program, false);
+
+	ret = llsock_bpf__load(skel);
+	if (ret)
+		goto err_destroy;
+
+	for (i = 0; i < STORE_NR_MAPS; i++) {
+		struct bpf_map *map;
+
+		ret = map_of(skel, i, &map);
+		if (ret)
+			goto err_unpin;
+		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s",
+			 llsock_store_map_name(i));
+		ret = bpf_map__pin(map, path);
+		if (ret)
+			goto err_unpin;
+	}
+
+	/* The guards first: no task is restricted before the socket hook. */
+	for (i = 0; !no_guard && (program = guard_programs(skel, i)); i++) {
+		ret = attach_and_pin(*program);
+		if (ret)
+			goto err_unpin;
+	}
+	ret = attach_and_pin(skel->progs.llsock_socket_create);
+	if (ret)
+		goto err_unpin;
+
+	llsock_bpf__destroy(skel);
+	close(dir_fd);
+	return 0;
+
+err_unpin:
+	unpin_all(dir_fd);
+err_destroy:
+	llsock_bpf__destroy(skel);
+err_close_dir:
+	close(dir_fd);
+	rmdir(LLSOCK_PIN_DIR);
+	return ret;
+}
+
+bool llsock_is_loaded(void)
+{
+	return !access(LLSOCK_PIN_DIR "/link_socket_create", F_OK);
+}
+
+int llsock_unload(void)
+{
+	int dir_fd;
+
+	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0)
+		return errno == ENOENT ? -ENOPKG : -errno;
+	if (flock(dir_fd, LOCK_EX)) {
+		close(dir_fd);
+		return -errno;
+	}
+	if (!llsock_is_loaded()) {
+		close(dir_fd);
+		return -ENOPKG;
+	}
+	unpin_all(dir_fd);
+	close(dir_fd);
+	if (rmdir(LLSOCK_PIN_DIR) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* The LSM list: securityfs, else the lsm= boot parameter, else CONFIG_LSM. */
+static bool read_lsm_list(char *buf, size_t size)
+{
+	char path[256], line[4096], *p;
+	struct utsname uts;
+	gzFile gz;
+	FILE *file;
+	bool found = false;
+
+	file = fopen("/sys/kernel/security/lsm", "re");
+	if (file) {
+		found = fgets(buf, size, file) != NULL;
+		fclose(file);
+		if (found)
+			return true;
+	}
+	file = fopen("/proc/cmdline", "re");
+	if (file) {
+		if (fgets(line, sizeof(line), file)) {
+			for (p = strtok(line, " \n"); p; p = strtok(NULL, " \n")) {
+				if (!strncmp(p, "lsm=", 4)) {
+					snprintf(buf, size, "%s", p + 4);
+					found = true;
+				}
+			}
+		}
+		fclose(file);
+		if (found)
+			return true;
+	}
+	if (uname(&uts))
+		return false;
+	snprintf(path, sizeof(path), "/boot/config-%s", uts.release);
+	gz = gzopen(path, "r");
+	if (!gz)
+		gz = gzopen("/proc/config.gz", "r");
+	if (!gz)
+		return false;
+	while (gzgets(gz, line, sizeof(line))) {
+		if (!strncmp(line, "CONFIG_LSM=\"", 12)) {
+			p = strchr(line + 12, '"');
+			if (p)
+				*p = '\0';
+			if (strlen(line + 12) >= size)
+				break;
+			strcpy(buf, line + 12);
+			found = true;
+			break;
+		}
+	}
+	gzclose(gz);
+	return found;
+}
+
+static bool list_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') &&
+		    (p[len] == ',' || p[len] == '\0' || p[len] == '\n'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/*
+ * Loads the smallest LSM program. Some kernels refuse every LSM program
+ * with EPERM before the verifier even runs (the verifier log stays empty),
+ * whatever the caller's capabilities.
+ */
+static bool lsm_progs_refused(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },	/* r0 = 0 */
+		{ .code = 0x95 },				/* exit */
+	};
+	char log[256] = "";
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		.expected_attach_type = BPF_LSM_MAC,
+		.log_buf = log,
+		.log_size = sizeof(log),
+		.log_level = 1,
+	);
+	struct btf *btf;
+	int id, fd;
+
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "bpf_lsm_socket_create",
+				    BTF_KIND_FUNC);
+	btf__free(btf);
+	if (id < 0)
+		return false;
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_LSM, "llsock_probe", "GPL", insns, 2,
+			   &opts);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return fd == -EPERM && !log[0] && geteuid() == 0;
+}
+
+int llsock_probe(struct llsock_probe *probe)
+{
+	struct utsname uts;
+
+	memset(probe, 0, sizeof(*probe));
+	if (!uname(&uts))
+		snprintf(probe->kernel_release, sizeof(probe->kernel_release),
+			 "%s", uts.release);
+	probe->lsm_list_known = read_lsm_list(probe->lsm_list,
+					      sizeof(probe->lsm_list));
+	probe->lsm_list[strcspn(probe->lsm_list, "\n")] = '\0';
+	probe->bpf_in_lsm_list = probe->lsm_list_known &&
+				 list_has(probe->lsm_list, "bpf");
+	probe->cgroup2 = !llsock_cgroup2_mount(probe->cgroup2_path,
+					       sizeof(probe->cgroup2_path));
+	probe->root = geteuid() == 0;
+	if (probe->root)
+		probe->lsm_progs_refused = lsm_progs_refused();
+	return 0;
+}
+
+struct monitor {
+	llsock_denial_fn fn;
+	void *ctx;
+	int stop;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct llsock_event *event = data;
+	struct monitor *monitor = ctx;
+	struct llsock_denial denial;
+
+	if (size < sizeof(*event))
+		return 0;
+	memset(&denial, 0, sizeof(denial));
+	denial.cgroup_id = event->cgroup;
+	denial.layer_cgroup_id = event->layer_cgroup;
+	denial.pid = event->pid;
+	denial.tid = event->tid;
+	denial.uid = event->uid;
+	denial.family = event->family;
+	denial.type = event->type;
+	denial.protocol = event->protocol;
+	denial.layer = event->layer;
+	denial.nr_layers = event->nr_layers;
+	memcpy(denial.comm, event->comm, sizeof(event->comm));
+	monitor->stop = monitor->fn(&denial, monitor->ctx);
+	/* Non-zero stops ring_buffer__poll() at this event. */
+	return monitor->stop ? 1 : 0;
+}
+
+int llsock_monitor(llsock_denial_fn fn, void *ctx, int timeout_ms,
+		   volatile bool *stop)
+{
+	struct monitor monitor = { .fn = fn, .ctx = ctx };
+	struct ring_buffer *rb;
+	struct llsock_store store;
+	int ret, events_fd;
+
+	ret = llsock_store_open(&store, false);
+	if (ret)
+		return ret;
+	events_fd = dup(store.fd[STORE_EVENTS]);
+	/* Do not hold the lock while waiting for events. */
+	llsock_store_close(&store);
+	if (events_fd < 0)
+		return -errno;
+	rb = ring_buffer__new(events_fd, on_event, &monitor, NULL);
+	if (!rb) {
+		ret = -errno;
+		goto out;
+	}
+	while (!monitor.stop && !(stop && *stop)) {
+		ret = ring_buffer__poll(rb, timeout_ms < 0 ? 200 : timeout_ms);
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0)
+			break;
+		if (ret == 0 && timeout_ms >= 0)
+			break;
+		ret = 0;
+	}
+	if (ret > 0)
+		ret = 0;
+	ring_buffer__free(rb);
+out:
+	close(events_fd);
+	return ret;
+}

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Names of families, types and protocols, and the text forms of rules:
+ * RULE is "family.type.protocol", each field a number or a name, with "*"
+ * (or -1) for any type or any protocol.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+
+struct name {
+	const char *name;
+	int value;
+};
+
+#define END { NULL, 0 }
+
+/* Values of include/linux/socket.h; stable ABI, listed here so that names
+ * of families newer than the build machine's headers still work.
+ */
+static const struct name families[] = {
+	{ "unspec", 0 },	{ "unix", 1 },		{ "local", 1 },
+	{ "inet", 2 },		{ "ax25", 3 },		{ "ipx", 4 },
+	{ "appletalk", 5 },	{ "netrom", 6 },	{ "bridge", 7 },
+	{ "atmpvc", 8 },	{ "x25", 9 },		{ "inet6", 10 },
+	{ "rose", 11 },		{ "decnet", 12 },	{ "netbeui", 13 },
+	{ "security", 14 },	{ "key", 15 },		{ "netlink", 16 },
+	{ "route", 16 },	{ "packet", 17 },	{ "ash", 18 },
+	{ "econet", 19 },	{ "atmsvc", 20 },	{ "rds", 21 },
+	{ "sna", 22 },		{ "irda", 23 },		{ "pppox", 24 },
+	{ "wanpipe", 25 },	{ "llc", 26 },		{ "ib", 27 },
+	{ "mpls", 28 },		{ "can", 29 },		{ "tipc", 30 },
+	{ "bluetooth", 31 },	{ "iucv", 32 },		{ "rxrpc", 33 },
+	{ "isdn", 34 },		{ "phonet", 35 },	{ "ieee802154", 36 },
+	{ "caif", 37 },		{ "alg", 38 },		{ "nfc", 39 },
+	{ "vsock", 40 },	{ "kcm", 41 },		{ "qipcrtr", 42 },
+	{ "smc", 43 },		{ "xdp", 44 },		{ "mctp", 45 },
+	END
+};
+
+static const struct name types[] = {
+	{ "stream", 1 },	{ "dgram", 2 },		{ "raw", 3 },
+	{ "rdm", 4 },		{ "seqpacket", 5 },	{ "dccp", 6 },
+	{ "packet", 10 },	END
+};
+
+static const struct name inet_protocols[] = {
+	{ "ip", 0 },		{ "icmp", 1 },		{ "igmp", 2 },
+	{ "ipip", 4 },		{ "tcp", 6 },		{ "egp", 8 },
+	{ "pup", 12 },		{ "udp", 17 },		{ "idp", 22 },
+	{ "tp", 29 },		{ "dccp", 33 },		{ "ipv6", 41 },
+	{ "rsvp", 46 },		{ "gre", 47 },		{ "esp", 50 },
+	{ "ah", 51 },		{ "icmpv6", 58 },	{ "mtp", 92 },
+	{ "beetph", 94 },	{ "encap", 98 },	{ "pim", 103 },
+	{ "comp", 108 },	{ "l2tp", 115 },	{ "sctp", 132 },
+	{ "udplite", 136 },	{ "mpls", 137 },	{ "ethernet", 143 },
+	{ "raw", 255 },		{ "smc", 256 },		{ "mptcp", 262 },
+	END
+};
+
+static const struct name netlink_protocols[] = {
+	{ "route", 0 },		{ "unused", 1 },	{ "usersock", 2 },
+	{ "firewall", 3 },	{ "sock_diag", 4 },	{ "nflog", 5 },
+	{ "xfrm", 6 },		{ "selinux", 7 },	{ "iscsi", 8 },
+	{ "audit", 9 },		{ "fib_lookup", 10 },	{ "connector", 11 },
+	{ "netfilter", 12 },	{ "ip6_fw", 13 },	{ "dnrtmsg", 14 },
+	{ "kobject_uevent", 15 }, { "generic", 16 },	{ "scsitransport", 18 },
+	{ "ecryptfs", 19 },	{ "rdma", 20 },		{ "crypto", 21 },
+	{ "smc", 22 },		END
+};
+
+/* AF_PACKET takes an ethertype in network byte order. */
+static const struct name packet_protocols[] = {
+	{ "all", 0x0300 },	{ "ip", 0x0008 },	{ "arp", 0x0608 },
+	{ "ipv6", 0xdd86 },	END
+};
+
+static const struct name smc_protocols[] = {
+	{ "smc", 0 },		{ "smc6", 1 },		END
+};
+
+static const struct name *protocols_of(int family)
+{
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		return inet_protocols;
+	case AF_NETLINK:
+		return netlink_protocols;
+	case AF_PACKET:
+		return packet_protocols;
+	case 43: /* AF_SMC */
+		return smc_protocols;
+	default:
+		return NULL;
+	}
+}
+
+static const char *name_of(const struct name *table, int value)
+{
+	for (; table && table->name; table++)
+		if (table->value == value)
+			return table->name;
+	return NULL;
+}
+
+/* Accepts "inet", "AF_INET", "PF_INET" (any case) for prefix "AF_". */
+static bool name_lookup(const struct name *table, const char *text,
+			const char *prefix, int *value)
+{
+	size_t len = strlen(prefix);
+
+	if (!strncasecmp(text, prefix, len))
+		text += len;
+	else if (!strcmp(prefix, "AF_") && !strncasecmp(text, "PF_", 3))
+		text += 3;
+	for (; table && table->name; table++) {
+		if (!strcasecmp(table->name, text)) {
+			*value = table->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *llsock_family_name(int family)
+{
+	/* "local" and "route" are accepted aliases, not the usual names. */
+	if (family == AF_UNIX)
+		return "unix";
+	if (family == AF_NETLINK)
+		return "netlink";
+	return name_of(families, family);
+}
+
+const char *llsock_type_name(int type)
+{
+	return name_of(types, type);
+}
+
+const char *llsock_protocol_name(int family, int protocol)
+{
+	return name_of(protocols_of(family), protocol);
+}
+
+static void set_error(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+}
+
+static bool parse_number(const char *text, long *value)
+{
+	char *end;
+
+	if (!*text || isspace((unsigned char)*text))
+		return false;
+	errno = 0;
+	*value = strtol(text, &end, 10);
+	return !errno && !*end;
+}
+
+struct field {
+	const char *what;	/* "family", "type", "protocol" */
+	long max;
+	bool wildcard;
+};
+
+static const struct field fields[] = {
+	{ "family", LLSOCK_FAMILY_MAX, false },
+	{ "type", LLSOCK_TYPE_MAX, true },
+	{ "protocol", LLSOCK_PROTOCOL_MAX, true },
+};
+
+static int parse_field(const struct field *field, const char *text,
+		       const struct name *names, const char *prefix,
+		       const char *names_hint, __s32 *out, char *err,
+		       size_t err_size)
+{
+	long value;
+	int named;
+
+	if (!*text) {
+		set_error(err, err_size, "empty %s", field->what);
+		return -EINVAL;
+	}
+	if (!strcmp(text, "*")) {
+		if (!field->wildcard) {
+			set_error(err, err_size,
+				  "the family cannot be a wildcard: give one (e.g. inet, unix or 2)");
+			return -EINVAL;
+		}
+		*out = LLSOCK_ANY;
+		return 0;
+	}
+	if (parse_number(text, &value)) {
+		if ((field->wildcard && value == LLSOCK_ANY) ||
+		    (value >= 0 && value <= field->max)) {
+			*out = value;
+			return 0;
+		}
+		if (field->wildcard)
+			set_error(err, err_size,
+				  "%s %s out of range: accepted 0..%ld, or -1 or * for any",
+				  field->what, text, field->max);
+		else
+			set_error(err, err_size,
+				  "%s %s out of range: accepted 0..%ld (no wildcard)",
+				  field->what, text, field->max);
+		return -EINVAL;
+	}
+	if (names && name_lookup(names, text, prefix, &named)) {
+		*out = named;
+		return 0;
+	}
+	set_error(err, err_size, "unknown %s name \"%s\"%s%s", field->what,
+		  text, names_hint ? ": " : "", names_hint ? names_hint : "");
+	return -EINVAL;
+}
+
+int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
+		      char *err, size_t err_size)
+{
+	char buf[128], *parts[3], *dot;
+	const struct name *protocol_names;
+	const char *protocol_hint;
+	__s32 family, type, protocol;
+	int i, ret;
+
+	if (strlen(text) >= sizeof(buf)) {
+		set_error(err, err_size, "rule too long");
+		return -EINVAL;
+	}
+	strcpy(buf, text);
+	parts[0] = buf;
+	for (i = 1; i < 3; i++) {
+		dot = strchr(parts[i - 1], '.');
+		if (!dot)
+			break;
+		*dot = '\0';
+		parts[i] = dot + 1;
+	}
+	/* "-1" holds no dot, so a third dot is always one too many. */
+	if (i < 3 || strchr(parts[2], '.')) {
+		set_error(err, err_size,
+			  "\"%s\" is not family.type.protocol (e.g. inet.stream.tcp)",
+			  text);
+		return -EINVAL;
+	}
+
+	ret = parse_field(&fields[0], parts[0], families, "AF_",
+			  "try unix, inet, inet6, netlink, packet, vsock, ... or a number",
+			  &family, err, err_size);
+	if (ret)
+		return ret;
+	ret = parse_field(&fields[1], parts[1], types, "SOCK_",
+			  "try stream, dgram, raw, seqpacket, rdm, packet or a number",
+			  &type, err, err_size);
+	if (ret)
+		return ret;
+	protocol_names = protocols_of(family);
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		protocol_hint = "use a name such as tcp, udp, sctp, icmp, mptcp, or a number";
+		break;
+	case AF_NETLINK:
+		protocol_hint = "use a name such as route, generic, audit, sock_diag, or a number";
+		break;
+	case AF_PACKET:
+		protocol_hint = "use all, ip, arp, ipv6, or a number (an ethertype in network byte order)";
+		break;
+	default:
+		protocol_hint = protocol_names ? "or give a number" :
+			"this family has no protocol names: give a number";
+	}
+	ret = parse_field(&fields[2], parts[2], protocol_names,
+			  family == AF_INET || family == AF_INET6 ?
+			  "IPPROTO_" : "",
+			  protocol_hint, &protocol, err, err_size);
+	if (ret)
+		return ret;
+
+	memset(rule, 0, sizeof(*rule));
+	rule->allowed_access = LLSOCK_ACCESS_SOCKET_CREATE;
+	rule->family = family;
+	rule->type = type;
+	rule->protocol = protocol;
+	return 0;
+}
+
+static char *strip(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Parses and adds one rule; @where prefixes any error ("3: "). */
+static int add_text_rule(struct llsock_ruleset *ruleset, const char *text,
+			 const char *where, char *err, size_t err_size)
+{
+	struct llsock_socket_attr rule;
+	char why[192];
+	int ret;
+
+	ret = llsock_parse_rule(text, &rule, why, sizeof(why));
+	if (!ret) {
+		ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
+		if (ret)
+			snprintf(why, sizeof(why), "cannot add rule %s: %s",
+				 text, strerror(-ret));
+	}
+	if (ret)
+		set_error(err, err_size, "%s%s", where, why);
+	return ret;
+}
+
+int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
+			char *err, size_t err_size)
+{
+	char line[512], where[32];
+	unsigned int lineno = 0;
+	int count = 0, ret;
+
+	while (fgets(line, sizeof(line), file)) {
+		char *hash, *text;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(file)) {
+			set_error(err, err_size, "line %u: line too long",
+				  lineno);
+			return -EINVAL;
+		}
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		text = strip(line);
+		if (!*text)
+			continue;
+		if (strpbrk(text, " \t")) {
+			set_error(err, err_size,
+				  "line %u: one rule per line, got \"%s\"",
+				  lineno, text);
+			return -EINVAL;
+		}
+		snprintf(where, sizeof(where), "line %u: ", lineno);
+		ret = add_text_rule(ruleset, text, where, err, err_size);
+		if (ret)
+			return ret;
+		count++;
+	}
+	if (ferror(file)) {
+		set_error(err, err_size, "read error: %s", strerror(errno));
+		return -EIO;
+	}
+	return count;
+}
+
+int llsock_parse_env(const char *value, struct llsock_ruleset *ruleset,
+		     char *err, size_t err_size)
+{
+	char *copy, *item, *save = NULL;
+	int count = 0, ret = 0;
+
+	copy = strdup(value);
+	if (!copy)
+		return -ENOMEM;
+	for (item = strtok_r(copy, ":", &save); item;
+	     item = strtok_r(NULL, ":", &save)) {
+		char where[32];
+
+		snprintf(where, sizeof(where), "entry %d: ", count + 1);
+		ret = add_text_rule(ruleset, strip(item), where, err,
+				    err_size);
+		if (ret)
+			break;
+		count++;
+	}
+	free(copy);
+	return ret ? ret : count;
+}
+
+static void format_field(char *buf, size_t size, int value, const char *name)
+{
+	if (value == LLSOCK_ANY)
+		snprintf(buf, size, "*");
+	else if (name)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%d", value);
+}
+
+char *llsock_format_rule(const struct llsock_socket_attr *rule, char *buf,
+			 size_t size)
+{
+	char family[24], type[24], protocol[24];
+	const char *family_name = llsock_family_name(rule->family);
+
+	format_field(family, sizeof(family), rule->family, family_name);
+	format_field(type, sizeof(type), rule->type,
+		     llsock_type_name(rule->type));
+	/*
+	 * Protocol 0 means "the default protocol" for most families: print
+	 * it as a number so that it is not mistaken for a named one, except
+	 * where 0 has a name of its own (netlink route, SMC).
+	 */
+	format_field(protocol, sizeof(protocol), rule->protocol,
+		     rule->protocol == 0 && (rule->family == AF_INET ||
+					     rule->family == AF_INET6) ?
+		     NULL : llsock_protocol_name(rule->family, rule->protocol));
+	snprintf(buf, size, "%s.%s.%s", family, type, protocol);
+	return buf;
+}
