@@ -177,6 +177,7 @@ struct llsock_probe {
 	bool cgroup2;
 	char cgroup2_path[4096];
 	bool lsm_progs_refused;		/* EPERM before the verifier */
+	bool bpf_denied;		/* bpf(2) refused altogether */
 	bool root;
 };
 

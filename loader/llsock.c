@@ -102,6 +102,8 @@ static int fail(int err, const char *what, const char *object)
 		llsock_probe(&probe);
 		if (!probe.root)
 			hint("run llsock as root: it needs CAP_BPF, CAP_SYS_ADMIN and write access to the cgroup tree.");
+		else if (probe.bpf_denied)
+			hint("this task may not use bpf(2): a task that llsock restricts cannot change or read policies.");
 		else if (probe.lsm_progs_refused)
 			hint("this kernel refuses BPF LSM programs; `make demo` runs llsock in a VM on a Debian kernel.");
 		else
@@ -202,6 +204,11 @@ static int check_kernel(void)
 		      probe.lsm_list);
 		hint("add bpf to the lsm= boot parameter, e.g. lsm=%s,bpf",
 		     probe.lsm_list);
+		return EXIT_KERNEL;
+	}
+	if (probe.bpf_denied) {
+		error("cannot load llsock: bpf(2) is denied to this task");
+		hint("a task that llsock restricts cannot load it; otherwise check kernel.unprivileged_bpf_disabled and lockdown.");
 		return EXIT_KERNEL;
 	}
 	if (probe.lsm_progs_refused) {
@@ -835,6 +842,7 @@ static int cmd_status(int argc, char **argv)
 	       probe.lsm_list_known ? (probe.bpf_in_lsm_list ?
 				       " (bpf: yes)" : " (bpf: no)") : "");
 	printf("LSM progs:  %s\n", !probe.root ? "unknown (not root)" :
+	       probe.bpf_denied ? "unknown (bpf(2) denied to this task)" :
 	       probe.lsm_progs_refused ? "refused by this kernel" : "accepted");
 	printf("cgroup v2:  %s\n", probe.cgroup2 ? probe.cgroup2_path :
 	       "not mounted");

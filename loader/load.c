@@ -101,20 +101,20 @@ static int map_of(struct llsock_bpf *skel, enum store_map which,
  * Removes every pin llsock may have made: links first, so that the program
  * is detached before the maps it reads go away.
  */
-static void unpin_all(int dir_fd)
+static int unpin_all(int dir_fd)
 {
 	char names[64][NAME_MAX + 1];
 	struct dirent *entry;
-	int n = 0, i, pass, fd;
+	int n = 0, i, pass, fd, ret = 0;
 	DIR *dir;
 
 	fd = dup(dir_fd);
 	if (fd < 0)
-		return;
+		return -errno;
 	dir = fdopendir(fd);
 	if (!dir) {
 		close(fd);
-		return;
+		return -errno;
 	}
 	/* Read the whole directory before changing it. */
 	while ((entry = readdir(dir)) && n < 64) {
@@ -123,10 +123,15 @@ static void unpin_all(int dir_fd)
 		snprintf(names[n++], sizeof(names[0]), "%s", entry->d_name);
 	}
 	closedir(dir);
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < n; i++)
-			if (!strncmp(names[i], "link_", 5) == (pass == 0))
-				unlinkat(dir_fd, names[i], 0);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			if (!strncmp(names[i], "link_", 5) != (pass == 0))
+				continue;
+			if (unlinkat(dir_fd, names[i], 0) && !ret)
+				ret = -errno;
+		}
+	}
+	return ret;
 }
 
 /* The pin keeps the link, and so the program, attached after we exit. */
@@ -250,7 +255,7 @@ bool llsock_is_loaded(void)
 
 int llsock_unload(void)
 {
-	int dir_fd;
+	int dir_fd, ret;
 
 	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)
@@ -263,8 +268,10 @@ int llsock_unload(void)
 		close(dir_fd);
 		return -ENOPKG;
 	}
-	unpin_all(dir_fd);
+	ret = unpin_all(dir_fd);
 	close(dir_fd);
+	if (ret)
+		return ret;
 	if (rmdir(LLSOCK_PIN_DIR) && errno != ENOENT)
 		return -errno;
 	return 0;
@@ -377,6 +384,20 @@ static bool lsm_progs_refused(void)
 	return fd == -EPERM && !log[0] && geteuid() == 0;
 }
 
+/* Whether bpf(2) itself is denied, as it is to tasks llsock restricts. */
+static bool bpf_denied(void)
+{
+	int fd;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "llsock_probe", sizeof(__u32),
+			    sizeof(__u32), 1, NULL);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return fd == -EPERM;
+}
+
 int llsock_probe(struct llsock_probe *probe)
 {
 	struct utsname uts;
@@ -393,8 +414,11 @@ int llsock_probe(struct llsock_probe *probe)
 	probe->cgroup2 = !llsock_cgroup2_mount(probe->cgroup2_path,
 					       sizeof(probe->cgroup2_path));
 	probe->root = geteuid() == 0;
-	if (probe->root)
-		probe->lsm_progs_refused = lsm_progs_refused();
+	if (probe->root) {
+		probe->bpf_denied = bpf_denied();
+		probe->lsm_progs_refused = !probe->bpf_denied &&
+					   lsm_progs_refused();
+	}
 	return 0;
 }
 

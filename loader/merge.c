@@ -5,11 +5,12 @@
  * Landlock merges the layers of a domain into one tree when a task
  * restricts itself, so its lookups do not depend on the number of layers.
  * llsock goes one step further and folds the four keys of SPEC section 3
- * into two: a type wildcard is expanded over every type the hook can see,
- * and each (family, type, protocol) entry also carries the layers of the
- * (family, type, any) entry. The program then reads (family, type, any),
- * and (family, type, protocol) only when protocol rules exist there and the
- * first entry did not already satisfy every layer.
+ * into two: a type wildcard is expanded over every type the hook can see, so
+ * that (family, type, any) also holds the layers of (family, any, any), and
+ * (family, type, protocol) those of (family, any, protocol). The program
+ * reads (family, type, any), then (family, type, protocol) only when
+ * protocol rules exist there and the first entry did not already satisfy
+ * every layer, and ORs the layers of both.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -95,7 +96,6 @@ int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 			struct llsock_table *table, __u16 *required)
 {
 	struct llsock_table_entry *entries;
-	__u16 wildcard_layers = 0;
 	unsigned int i;
 	size_t j, n;
 	int err;
@@ -139,17 +139,6 @@ int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 		}
 	}
 	table->nr_entries = n + 1;
-
-	/*
-	 * The (family, type, any) entry sorts first of its (family, type):
-	 * carry its layers into the protocol entries that follow it.
-	 */
-	for (j = 0; j < table->nr_entries; j++) {
-		if (entries[j].key.protocol == LLSOCK_ANY)
-			wildcard_layers = entries[j].value.allowed;
-		else
-			entries[j].value.allowed |= wildcard_layers;
-	}
 	return 0;
 
 err_free:

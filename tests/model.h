@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A reference model of SPEC sections 2 and 3, written from the text of the
+ * specification and nothing else: no merging, no expansion, the four keys
+ * looked up in order in every layer. Other implementations are checked
+ * against it.
+ */
+#ifndef LLSOCK_TESTS_MODEL_H
+#define LLSOCK_TESTS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#define MODEL_ACCESS_SOCKET_CREATE	(1ULL << 0)
+#define MODEL_RULE_SOCKET		3
+#define MODEL_ANY			(-1)
+
+struct model_rule {
+	__u64 allowed;
+	int family;
+	int type;
+	int protocol;
+};
+
+struct model_layer {
+	__u64 handled;
+	size_t nr_rules;
+	struct model_rule rules[64];
+};
+
+/* SPEC 2: landlock_create_ruleset()'s errno for the socket mask. */
+int model_create_ruleset(__u64 handled_socket);
+/*
+ * SPEC 2: landlock_add_rule()'s errno; on success, the rule as stored
+ * (after the AF_INET + SOCK_PACKET alias) in *@stored.
+ */
+int model_add_rule(__u64 handled, __u32 flags, const void *attr,
+		   __u64 allowed, int family, int type, int protocol,
+		   struct model_rule *stored);
+/*
+ * SPEC 3: the errno of socket(family, type, protocol) as the hook sees it,
+ * for a task whose domain is @layers; 0 when allowed. Requests the kernel
+ * rejects before the hook (family outside [0, NPROTO), type outside
+ * [0, SOCK_MAX)) are not the model's business.
+ */
+int model_verdict(const struct model_layer *layers, size_t nr_layers,
+		  int family, int type, int protocol);
+
+#endif /* LLSOCK_TESTS_MODEL_H */

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Host unit tests: the RULE syntax, names, policy files, LL_SOCKET_CREATE,
+ * and the merged rule table the BPF program reads, checked against the
+ * reference model of SPEC section 3 on random layer stacks.
+ */
+#include "common.h"
+#include "internal.h"
+#include "model.h"
+
+FIXTURE(good_rule)
+{
+	struct llsock_socket_attr rule;
+	char err[256];
+};
+
+FIXTURE_SETUP(good_rule)
+{
+	self->err[0] = '\0';
+}
+
+FIXTURE_TEARDOWN(good_rule)
+{
+}
+
+/* A text, and the key it must give. */
+FIXTURE_VARIANT(good_rule)
+{
+	const char *text;
+	int family;
+	int type;
+	int protocol;
+};
+
+#define GOOD(name, t, f, ty, p)						\
+	FIXTURE_VARIANT_ADD(good_rule, name) {				\
+		.text = t, .family = f, .type = ty, .protocol = p	\
+	}
+
+GOOD(names, "inet.stream.tcp", AF_INET, SOCK_STREAM, IPPROTO_TCP);
+GOOD(numbers, "2.1.6", 2, 1, 6);
+GOOD(wildcards, "unix.*.*", AF_UNIX, -1, -1);
+GOOD(minus_one, "10.-1.-1", AF_INET6, -1, -1);
+GOOD(prefixed_names, "AF_INET6.SOCK_DGRAM.IPPROTO_UDP", 10, 2, 17);
+GOOD(pf_prefix, "PF_PACKET.raw.all", AF_PACKET, SOCK_RAW, 0x0300);
+GOOD(mixed_case, "Inet.Stream.MPTCP", AF_INET, SOCK_STREAM, 262);
+GOOD(netlink, "netlink.raw.route", AF_NETLINK, SOCK_RAW, 0);
+GOOD(netlink_generic, "netlink.dgram.generic", AF_NETLINK, SOCK_DGRAM, 16);
+GOOD(vsock, "vsock.stream.0", 40, SOCK_STREAM, 0);
+GOOD(smc, "smc.stream.smc6", 43, SOCK_STREAM, 1);
+GOOD(sctp, "inet6.seqpacket.sctp", AF_INET6, SOCK_SEQPACKET, 132);
+GOOD(bounds, "254.254.65534", 254, 254, 65534);
+GOOD(zero, "0.0.0", 0, 0, 0);
+
+TEST_F(good_rule, parse)
+{
+	memset(&self->rule, 0xff, sizeof(self->rule));
+	ASSERT_EQ(0, llsock_parse_rule(variant->text, &self->rule, self->err,
+				       sizeof(self->err)))
+	{
+		TH_LOG("\"%s\": %s", variant->text, self->err);
+	}
+	ASSERT_EQ(LLSOCK_ACCESS_SOCKET_CREATE, self->rule.allowed_access);
+	ASSERT_EQ(variant->family, self->rule.family);
+	ASSERT_EQ(variant->type, self->rule.type);
+	ASSERT_EQ(variant->protocol, self->rule.protocol);
+}
+
+/* Printing then parsing a rule gives the same key. */
+TEST_F(good_rule, format_round_trip)
+{
+	struct llsock_socket_attr again;
+	char text[96];
+
+	ASSERT_EQ(0, llsock_parse_rule(variant->text, &self->rule, NULL, 0));
+	llsock_format_rule(&self->rule, text, sizeof(text));
+	ASSERT_EQ(0, llsock_parse_rule(text, &again, self->err,
+				       sizeof(self->err)))
+	{
+		TH_LOG("\"%s\" printed as \"%s\": %s", variant->text, text,
+		       self->err);
+	}
+	ASSERT_EQ(self->rule.family, again.family);
+	ASSERT_EQ(self->rule.type, again.type);
+	ASSERT_EQ(self->rule.protocol, again.protocol);
+}
+
+FIXTURE(bad_rule)
+{
+	char err[256];
+};
+
+FIXTURE_SETUP(bad_rule)
+{
+	self->err[0] = '\0';
+}
+
+FIXTURE_TEARDOWN(bad_rule)
+{
+}
+
+/* A text, and a piece of the error message it must give. */
+FIXTURE_VARIANT(bad_rule)
+{
+	const char *text;
+	const char *error;
+};
+
+#define BAD(name, t, why)						\
+	FIXTURE_VARIANT_ADD(bad_rule, name) { .text = t, .error = why }
+
+BAD(family_wildcard, "*.stream.tcp", "family cannot be a wildcard");
+BAD(family_minus_one, "-1.stream.0", "family -1 out of range");
+BAD(family_255, "255.1.0", "family 255 out of range");
+BAD(type_255, "inet.255.0", "type 255 out of range");
+BAD(type_minus_two, "inet.-2.0", "type -2 out of range");
+BAD(protocol_65535, "inet.stream.65535", "protocol 65535 out of range");
+BAD(protocol_minus_two, "inet.stream.-2", "protocol -2 out of range");
+BAD(unknown_family, "inet7.stream.tcp", "unknown family name \"inet7\"");
+BAD(unknown_type, "inet.streams.tcp", "unknown type name \"streams\"");
+BAD(unknown_protocol, "inet.stream.tcpp", "unknown protocol name \"tcpp\"");
+BAD(no_protocol_names, "vsock.stream.tcp", "no protocol names");
+BAD(two_fields, "inet.stream", "not family.type.protocol");
+BAD(four_fields, "inet.stream.tcp.x", "not family.type.protocol");
+BAD(empty_field, "inet..tcp", "empty type");
+BAD(empty, "", "not family.type.protocol");
+BAD(hex_is_not_a_number, "inet.stream.0x6", "unknown protocol name");
+BAD(spaces, "inet. stream.tcp", "unknown type name");
+
+TEST_F(bad_rule, parse)
+{
+	struct llsock_socket_attr rule, untouched;
+
+	memset(&rule, 0x5a, sizeof(rule));
+	untouched = rule;
+	ASSERT_EQ(-EINVAL, llsock_parse_rule(variant->text, &rule, self->err,
+					     sizeof(self->err)));
+	ASSERT_NE(NULL, strstr(self->err, variant->error))
+	{
+		TH_LOG("error for \"%s\": \"%s\", expected \"%s\"",
+		       variant->text, self->err, variant->error);
+	}
+	/* A failed parse leaves the output alone. */
+	ASSERT_EQ(0, memcmp(&rule, &untouched, sizeof(rule)));
+}
+
+TEST(format_names)
+{
+	struct llsock_socket_attr rule = { .family = AF_INET, .type = -1,
+					   .protocol = IPPROTO_TCP };
+	char text[96];
+
+	ASSERT_STREQ("inet.*.tcp", llsock_format_rule(&rule, text,
+						      sizeof(text)));
+	/* Protocol 0 of inet is "the default", not IPPROTO_IP by name. */
+	rule.type = SOCK_STREAM;
+	rule.protocol = 0;
+	ASSERT_STREQ("inet.stream.0", llsock_format_rule(&rule, text,
+							 sizeof(text)));
+	rule.family = 200;
+	rule.type = 77;
+	rule.protocol = 65534;
+	ASSERT_STREQ("200.77.65534", llsock_format_rule(&rule, text,
+							sizeof(text)));
+	rule.family = AF_NETLINK;
+	rule.type = SOCK_RAW;
+	rule.protocol = 0;
+	ASSERT_STREQ("netlink.raw.route", llsock_format_rule(&rule, text,
+							     sizeof(text)));
+}
+
+static int parse_policy_text(const char *text, struct llsock_ruleset *ruleset,
+			     char *err, size_t size)
+{
+	FILE *file = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	if (!file)
+		return -errno;
+	ret = llsock_parse_policy(file, ruleset, err, size);
+	fclose(file);
+	return ret;
+}
+
+TEST(policy_file)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+	char err[256] = "";
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(3, parse_policy_text("# web server\n"
+				       "unix.*.*\n"
+				       "\n"
+				       "  inet.stream.tcp   # IPv4\n"
+				       "\tinet6.stream.tcp\n",
+				       ruleset, err, sizeof(err)));
+	ASSERT_EQ(3, llsock_ruleset_size(ruleset));
+	ASSERT_EQ(AF_INET6, llsock_ruleset_rule(ruleset, 2)->family);
+	llsock_ruleset_free(ruleset);
+}
+
+TEST(policy_file_errors)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+	char err[256] = "";
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(-EINVAL, parse_policy_text("unix.*.*\n\ninet.stream.99999\n",
+					     ruleset, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "line 3: protocol 99999 out of range"))
+	{
+		TH_LOG("got \"%s\"", err);
+	}
+	ASSERT_EQ(-EINVAL, parse_policy_text("unix.*.* inet.*.*\n", ruleset,
+					     err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "line 1: one rule per line"));
+	/* The empty policy is valid: it allows no socket. */
+	ASSERT_EQ(0, parse_policy_text("# nothing\n", ruleset, err,
+				       sizeof(err)));
+	llsock_ruleset_free(ruleset);
+}
+
+TEST(sandboxer_environment)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+	char err[256] = "";
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(3, llsock_parse_env("2.1.6:1.-1.-1:10.2.17", ruleset, err,
+				      sizeof(err)));
+	ASSERT_EQ(AF_UNIX, llsock_ruleset_rule(ruleset, 1)->family);
+	ASSERT_EQ(-1, llsock_ruleset_rule(ruleset, 1)->type);
+	ASSERT_EQ(0, llsock_parse_env("", ruleset, err, sizeof(err)));
+	ASSERT_EQ(-EINVAL, llsock_parse_env("2.1.6:2.1", ruleset, err,
+					    sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "entry 2:"))
+	{
+		TH_LOG("got \"%s\"", err);
+	}
+	llsock_ruleset_free(ruleset);
+}
+
+TEST(normalize_merges_duplicates)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 6));
+	ASSERT_EQ(0, add_rule(ruleset, AF_UNIX, -1, -1));
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 6));
+	ASSERT_EQ(2, llsock_ruleset_normalize(ruleset));
+	ASSERT_EQ(AF_UNIX, llsock_ruleset_rule(ruleset, 0)->family);
+	llsock_ruleset_free(ruleset);
+}
+
+/*
+ * The merged table against the model. Keys are drawn from a small space so
+ * that rules and requests collide often, plus the edges of each range.
+ */
+static unsigned int rng_state;
+
+static unsigned int rng(void)
+{
+	rng_state = rng_state * 1103515245 + 12345;
+	return (rng_state >> 8) & 0xffffff;
+}
+
+static int pick(const int *values, size_t n)
+{
+	return values[rng() % n];
+}
+
+static const int families[] = { 0, 1, 2, 10, 16, 17, 44, 45, 254 };
+static const int rule_types[] = { -1, 0, 1, 2, 3, 5, 10, 15, 16, 254 };
+static const int request_types[] = { 0, 1, 2, 3, 5, 10, 15 };
+static const int protocols[] = { -1, 0, 1, 6, 17, 132, 262, 65534 };
+static const int request_protocols[] = { -1, -2, 0, 1, 6, 17, 132, 262,
+					  65534, 65535, 70000, 0x7fffffff };
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+TEST(merged_table_matches_model)
+{
+	static struct model_layer layers[LLSOCK_MAX_LAYERS];
+	const struct llsock_ruleset *rulesets[LLSOCK_MAX_LAYERS];
+	unsigned int round, checked = 0, allowed = 0;
+
+	rng_state = 42;
+	for (round = 0; round < 2000; round++) {
+		/* Mostly shallow stacks, sometimes the deepest. */
+		unsigned int nr_layers = 1 + rng() % (round % 4 ? 3 :
+						     LLSOCK_MAX_LAYERS);
+		struct model_rule common[4];
+		struct llsock_table table;
+		unsigned int i, j;
+		__u16 required;
+
+		/* Keys most layers share, so that some requests pass. */
+		for (j = 0; j < N(common); j++) {
+			common[j].family = pick(families, N(families));
+			common[j].type = pick(rule_types, N(rule_types));
+			common[j].protocol = pick(protocols, N(protocols));
+		}
+		for (i = 0; i < nr_layers; i++) {
+			struct llsock_ruleset *ruleset = new_ruleset();
+			unsigned int nr_rules = rng() % 12;
+
+			ASSERT_NE(NULL, ruleset);
+			layers[i].handled = MODEL_ACCESS_SOCKET_CREATE;
+			layers[i].nr_rules = 0;
+			for (j = 0; j < nr_rules; j++) {
+				const struct model_rule *shared =
+					&common[rng() % N(common)];
+				bool random = rng() % 3 == 0;
+				int family = random ?
+					pick(families, N(families)) :
+					shared->family;
+				int type = random ?
+					pick(rule_types, N(rule_types)) :
+					shared->type;
+				int protocol = random ?
+					pick(protocols, N(protocols)) :
+					shared->protocol;
+				struct model_rule *rule =
+					&layers[i].rules[layers[i].nr_rules];
+
+				ASSERT_EQ(0, model_add_rule(
+					MODEL_ACCESS_SOCKET_CREATE, 0, rule,
+					MODEL_ACCESS_SOCKET_CREATE, family,
+					type, protocol, rule));
+				layers[i].nr_rules++;
+				ASSERT_EQ(0, add_rule(ruleset, family, type,
+						      protocol));
+			}
+			rulesets[i] = ruleset;
+		}
+		ASSERT_EQ(0, llsock_merge_layers(rulesets, nr_layers, 7,
+						 &table, &required));
+		ASSERT_EQ((1U << nr_layers) - 1, required);
+
+		for (j = 0; j < 200; j++) {
+			const struct model_rule *shared =
+				&common[rng() % N(common)];
+			bool random = rng() % 2;
+			int family = random ? pick(families, N(families)) :
+				shared->family;
+			int type = random || shared->type < 0 ||
+				   shared->type >= LLSOCK_TYPE_SLOTS ?
+				pick(request_types, N(request_types)) :
+				shared->type;
+			int protocol = random || shared->protocol < 0 ?
+				pick(request_protocols,
+				     N(request_protocols)) :
+				shared->protocol;
+			int expected = model_verdict(layers, nr_layers, family,
+						     type, protocol);
+			bool got = llsock_table_allows(&table, required,
+						       family, type, protocol);
+
+			ASSERT_EQ(expected == 0, got)
+			{
+				TH_LOG("round %u: %u layers, request %d.%d.%d: model %s, table %s",
+				       round, nr_layers, family, type,
+				       protocol, expected ? "denies" : "allows",
+				       got ? "allows" : "denies");
+			}
+			checked++;
+			allowed += got;
+		}
+		llsock_table_free(&table);
+		for (i = 0; i < nr_layers; i++)
+			llsock_ruleset_free((struct llsock_ruleset *)rulesets[i]);
+	}
+	/* Both outcomes must be well represented for this to mean much. */
+	TH_LOG("%u requests, %u allowed", checked, allowed);
+	ASSERT_LT(checked / 10, allowed);
+	ASSERT_LT(checked / 10, checked - allowed);
+}
+
+TEST(merged_table_size)
+{
+	const struct llsock_ruleset *layers[1];
+	struct llsock_ruleset *ruleset = new_ruleset();
+	struct llsock_table table;
+	__u16 required;
+
+	ASSERT_NE(NULL, ruleset);
+	/* A type wildcard covers the 16 type slots; type 16+ never matches. */
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, -1));
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, 200, 6));
+	layers[0] = ruleset;
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
+	ASSERT_EQ(16, table.nr_entries);
+	llsock_table_free(&table);
+
+	/* A protocol rule adds its entry and flags the wildcard entry. */
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_DGRAM, 17));
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
+	ASSERT_EQ(17, table.nr_entries);
+	llsock_table_free(&table);
+	llsock_ruleset_free(ruleset);
+}
+
+TEST(merge_too_many_layers)
+{
+	const struct llsock_ruleset *layers[LLSOCK_MAX_LAYERS + 1];
+	struct llsock_ruleset *ruleset = new_ruleset();
+	struct llsock_table table;
+	__u16 required;
+	int i;
+
+	ASSERT_NE(NULL, ruleset);
+	for (i = 0; i <= LLSOCK_MAX_LAYERS; i++)
+		layers[i] = ruleset;
+	ASSERT_EQ(-E2BIG, llsock_merge_layers(layers, LLSOCK_MAX_LAYERS + 1,
+					      1, &table, &required));
+	ASSERT_EQ(0, llsock_merge_layers(layers, LLSOCK_MAX_LAYERS, 1,
+					 &table, &required));
+	ASSERT_EQ(0xffff, required);
+	llsock_table_free(&table);
+	llsock_ruleset_free(ruleset);
+}
+
+TEST_HARNESS_MAIN
