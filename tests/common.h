@@ -2,12 +2,14 @@
 /*
  * Helpers of the llsock test suites (kselftest harness).
  *
- * The suites speak Landlock's language: a test builds rulesets and
- * restricts itself with them, one layer at a time. With llsock, each
- * restriction is a new child cgroup of the test's current one, with the
- * ruleset bound to it, which the test process then enters. Each test starts
- * in a cgroup of its own, which the harness's parent process removes, with
- * everything below it, once the test is over.
+ * A test builds a stack of layers, as a Landlock sandbox restricts itself
+ * one ruleset at a time: with llsock, each layer is a new child cgroup of
+ * the previous one, with a ruleset bound to it. The test process stays
+ * outside the stack (a restricted task cannot use bpf(2), so it could not
+ * add layers); it checks what the stack allows from child processes that
+ * enter the deepest layer, or enters it itself once the stack is complete.
+ * Each test starts in a cgroup of its own, which the harness's parent
+ * process removes, with everything below it, once the test is over.
  */
 #ifndef LLSOCK_TESTS_COMMON_H
 #define LLSOCK_TESTS_COMMON_H
@@ -64,47 +66,6 @@ static inline int add_rule(struct llsock_ruleset *ruleset, int family,
 	};
 
 	return llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
-}
-
-/* Adds a layer to the calling process, as landlock_restrict_self() does. */
-static inline int restrict_self(struct llsock_ruleset *ruleset)
-{
-	return llsock_restrict_self(ruleset, 0, NULL, 0);
-}
-
-/*
- * Builds a ruleset from "family.type.protocol" strings (NULL-terminated)
- * and restricts the caller with it; returns 0 or -errno.
- */
-static inline int restrict_rules(const char *first, ...)
-{
-	struct llsock_socket_attr rule;
-	struct llsock_ruleset *ruleset;
-	const char *text;
-	va_list ap;
-	int ret = 0;
-
-	ruleset = new_ruleset();
-	if (!ruleset)
-		return -ENOMEM;
-	va_start(ap, first);
-	for (text = first; text && !ret; text = va_arg(ap, const char *)) {
-		ret = llsock_parse_rule(text, &rule, NULL, 0);
-		if (!ret)
-			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET,
-					      &rule, 0);
-	}
-	va_end(ap);
-	if (!ret)
-		ret = restrict_self(ruleset);
-	llsock_ruleset_free(ruleset);
-	return ret;
-}
-
-/* A layer that allows nothing. */
-static inline int restrict_none(void)
-{
-	return restrict_rules(NULL);
 }
 
 /* Returns 0 if socket(2) succeeds (and closes it), else errno. */
@@ -176,10 +137,13 @@ static inline int remove_cgroup_tree(const char *path)
 
 /*
  * The cgroup a test starts in: made in the test process, which then enters
- * it, and removed by the harness's parent process after the test.
+ * it, and removed by the harness's parent process after the test. @top is
+ * the deepest layer of the stack built in it so far.
  */
 struct test_cgroup {
 	char path[PATH_MAX];
+	char top[PATH_MAX];
+	int layers;
 };
 
 static inline int test_cgroup_enter(struct test_cgroup *cg, const char *name)
@@ -192,6 +156,8 @@ static inline int test_cgroup_enter(struct test_cgroup *cg, const char *name)
 		 getpid());
 	if (mkdir(cg->path, 0755))
 		return -errno;
+	snprintf(cg->top, sizeof(cg->top), "%s", cg->path);
+	cg->layers = 0;
 	ret = enter_cgroup(cg->path);
 	return ret;
 }
@@ -203,6 +169,76 @@ static inline void test_cgroup_remove(struct test_cgroup *cg)
 	remove_cgroup_tree(cg->path);
 	/* Drop the bindings of the removed cgroups. */
 	llsock_gc();
+}
+
+/*
+ * Binds to @cgroup a ruleset made of "family.type.protocol" rules, the
+ * NULL-terminated list @first, @ap. Returns 0 or -errno.
+ */
+static inline int bind_rules_v(const char *cgroup, const char *first,
+			       va_list ap)
+{
+	struct llsock_socket_attr rule;
+	struct llsock_ruleset *ruleset;
+	const char *text;
+	int ret = 0;
+
+	ruleset = new_ruleset();
+	if (!ruleset)
+		return -ENOMEM;
+	for (text = first; text && !ret; text = va_arg(ap, const char *)) {
+		ret = llsock_parse_rule(text, &rule, NULL, 0);
+		if (!ret)
+			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET,
+					      &rule, 0);
+	}
+	if (!ret)
+		ret = llsock_bind_cgroup(ruleset, cgroup);
+	llsock_ruleset_free(ruleset);
+	return ret;
+}
+
+static inline int bind_rules(const char *cgroup, const char *first, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, first);
+	ret = bind_rules_v(cgroup, first, ap);
+	va_end(ap);
+	return ret;
+}
+
+/*
+ * Adds a layer on top of the stack: a ruleset of the NULL-terminated
+ * rules, bound to a new child of the top cgroup. On failure, the stack is
+ * unchanged.
+ */
+static inline int push_layer(struct test_cgroup *cg, const char *first, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/l%d", cg->top, cg->layers + 1);
+	if (mkdir(path, 0755))
+		return -errno;
+	va_start(ap, first);
+	ret = bind_rules_v(path, first, ap);
+	va_end(ap);
+	if (ret) {
+		rmdir(path);
+		return ret;
+	}
+	snprintf(cg->top, sizeof(cg->top), "%s", path);
+	cg->layers++;
+	return 0;
+}
+
+/* Moves the test process itself into the top of the stack, for good. */
+static inline int enter_stack(struct test_cgroup *cg)
+{
+	return enter_cgroup(cg->top);
 }
 
 /* Runs @fn in a child process and returns its exit status (or 128+sig). */
@@ -220,6 +256,70 @@ static inline int run_child(int (*fn)(void *), void *arg)
 		return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) :
 	       128 + WTERMSIG(status);
+}
+
+/*
+ * The suites' main(): the harness, except that "--try-socket F T P" exits
+ * with the errno of socket(F, T, P), so that tests can check what a
+ * program they exec (or have llsock run) may do.
+ */
+#define LLSOCK_TEST_MAIN						\
+	int main(int argc, char **argv)					\
+	{								\
+		if (argc == 5 && !strcmp(argv[1], "--try-socket"))	\
+			return try_socket(atoi(argv[2]), atoi(argv[3]),	\
+					  atoi(argv[4]));		\
+		return test_harness_run(argc, argv);			\
+	}
+
+struct in_cgroup {
+	const char *cgroup;
+	int (*fn)(void *);
+	void *arg;
+};
+
+static inline int run_in_child(void *arg)
+{
+	const struct in_cgroup *in = arg;
+
+	if (enter_cgroup(in->cgroup))
+		return 255;
+	return in->fn(in->arg);
+}
+
+/* Runs @fn in a child process in the cgroup @cgroup. */
+static inline int run_in(const char *cgroup, int (*fn)(void *), void *arg)
+{
+	struct in_cgroup in = { cgroup, fn, arg };
+
+	return run_child(run_in_child, &in);
+}
+
+struct socket_request {
+	int family, type, protocol;
+};
+
+static inline int try_request(void *arg)
+{
+	const struct socket_request *r = arg;
+
+	return try_socket(r->family, r->type, r->protocol);
+}
+
+/* socket(2)'s errno for a task in the cgroup @cgroup. */
+static inline int errno_in(const char *cgroup, int family, int type,
+			   int protocol)
+{
+	struct socket_request r = { family, type, protocol };
+
+	return run_in(cgroup, try_request, &r);
+}
+
+/* socket(2)'s errno for a task in the top of the stack. */
+static inline int try_in_stack(struct test_cgroup *cg, int family, int type,
+			       int protocol)
+{
+	return errno_in(cg->top, family, type, protocol);
 }
 
 #endif /* LLSOCK_TESTS_COMMON_H */

@@ -5,11 +5,11 @@
 KSFT_DIR	= $(BUILD)/ksft
 TEST_CPPFLAGS	= $(CPPFLAGS) -I$(KSFT_DIR) -Itests
 # The harness compares ints with size_t: -Wall only, as the kernel selftests.
-TEST_WARNINGS	:= -Wall
+TEST_WARNINGS	:= -Wall -Wno-format-truncation
 
 # Suites built for both the host and the VM.
 HOST_TESTS	:= unit_test validate_test
-VM_TESTS	:= validate_test socket_test
+VM_TESTS	:= validate_test socket_test policy_test
 TEST_DEPS	:= tests/common.h loader/libllsock.h loader/internal.h $(KSFT_DIR)/kselftest_harness.h
 
 $(KSFT_DIR)/kselftest_harness.h: tests/ksft-headers | $(BUILD)

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Policy management, seen from outside the sandbox: binding rulesets to
+ * cgroups, replacing them atomically under concurrent socket() calls,
+ * descendants following their ancestors, policies outliving the llsock
+ * command, failed changes leaving the old policy in force, `llsock run`,
+ * and denial events. Runs as root in the VM, with llsock loaded.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#include "common.h"
+
+/* The test process stays in cg; t, a and b are for policies. */
+FIXTURE(policy)
+{
+	struct test_cgroup cg;
+	char t[PATH_MAX];	/* a child of cg */
+	char a[PATH_MAX];	/* a child of t */
+	char b[PATH_MAX];	/* a child of a */
+};
+
+FIXTURE_SETUP(policy)
+{
+	ASSERT_TRUE(llsock_is_loaded())
+	{
+		TH_LOG("llsock is not loaded: run `llsock load` first");
+	}
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "policy"));
+	snprintf(self->t, sizeof(self->t), "%s/t", self->cg.path);
+	snprintf(self->a, sizeof(self->a), "%s/a", self->t);
+	snprintf(self->b, sizeof(self->b), "%s/b", self->a);
+	ASSERT_EQ(0, mkdir(self->t, 0755));
+	ASSERT_EQ(0, mkdir(self->a, 0755));
+	ASSERT_EQ(0, mkdir(self->b, 0755));
+}
+
+FIXTURE_TEARDOWN_PARENT(policy)
+{
+	test_cgroup_remove(&self->cg);
+}
+
+TEST_F(policy, bind_applies_to_cgroup_and_below)
+{
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, errno_in(self->a, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, errno_in(self->t, AF_INET, SOCK_STREAM, 0));
+}
+
+TEST_F(policy, rebind_replaces)
+{
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->a, "inet.stream.0", NULL));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+}
+
+TEST_F(policy, clear)
+{
+	ASSERT_EQ(0, bind_rules(self->t, "unix.*.*", "inet.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	/* The ancestor's layer stays. */
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET6, SOCK_STREAM, 0));
+	ASSERT_EQ(-ENOENT, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->t));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET6, SOCK_STREAM, 0));
+}
+
+TEST_F(policy, descendants_follow_ancestor)
+{
+	ASSERT_EQ(0, bind_rules(self->b, "inet.stream.*", NULL));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+
+	/* Binding above an already bound cgroup adds a layer below. */
+	ASSERT_EQ(0, bind_rules(self->t, "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+
+	ASSERT_EQ(0, bind_rules(self->t, "inet.*.*", NULL));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_DGRAM, 0));
+
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->t));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_DGRAM, 0));
+}
+
+TEST_F(policy, show_layers)
+{
+	struct llsock_binding_info info;
+	bool inherited;
+	char path[PATH_MAX];
+
+	ASSERT_EQ(-ENOENT, llsock_get_binding(self->b, &info, &inherited));
+	ASSERT_EQ(0, bind_rules(self->t, "unix.*.*", "inet.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->a, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, llsock_get_binding(self->b, &info, &inherited));
+	ASSERT_TRUE(inherited);
+	ASSERT_EQ(2, info.nr_layers);
+	ASSERT_EQ(2, llsock_ruleset_size(info.layers[0].ruleset));
+	ASSERT_EQ(1, llsock_ruleset_size(info.layers[1].ruleset));
+	ASSERT_EQ(IPPROTO_TCP,
+		  llsock_ruleset_rule(info.layers[1].ruleset, 0)->protocol);
+	ASSERT_EQ(0, llsock_cgroup_path(info.layers[1].cgroup_id, path,
+					sizeof(path)));
+	ASSERT_STREQ(self->a, path);
+	llsock_binding_info_free(&info);
+}
+
+TEST_F(policy, removed_cgroup_binding_dropped)
+{
+	struct llsock_counters before, after;
+
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", NULL));
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings + 1, after.bindings);
+	ASSERT_EQ(0, rmdir(self->b));
+	ASSERT_EQ(0, llsock_gc());
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings, after.bindings);
+	ASSERT_EQ(before.rule_entries, after.rule_entries);
+}
+
+/* Failed changes leave the policy in force as it was. */
+
+TEST_F(policy, too_many_layers_leaves_policy)
+{
+	char path[PATH_MAX];
+	int i;
+
+	/* t, a, b, then 13 more below b: 16 bound cgroups on one path. */
+	ASSERT_EQ(0, bind_rules(self->t, "unix.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", NULL));
+	snprintf(path, sizeof(path), "%s", self->b);
+	for (i = 0; i < LLSOCK_MAX_LAYERS - 3; i++) {
+		strcat(path, "/d");
+		ASSERT_EQ(0, mkdir(path, 0755));
+		ASSERT_EQ(0, bind_rules(path, "unix.*.*", NULL));
+	}
+	strcat(path, "/d");
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(-E2BIG, bind_rules(path, "inet.*.*", NULL));
+	ASSERT_EQ(EACCES, errno_in(path, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, errno_in(path, AF_UNIX, SOCK_DGRAM, 0));
+
+	/* Inserting a layer above a full path fails the same way. */
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(0, bind_rules(path, "unix.*.*", NULL));
+	ASSERT_EQ(-E2BIG, bind_rules(self->a, "inet.*.*", NULL));
+	ASSERT_EQ(-ENOENT, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(0, errno_in(path, AF_UNIX, SOCK_DGRAM, 0));
+}
+
+TEST_F(policy, not_a_cgroup)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(-ENOTDIR, llsock_bind_cgroup(ruleset, "/tmp"));
+	ASSERT_EQ(-ENOENT, llsock_bind_cgroup(ruleset, "/sys/fs/cgroup/nope"));
+	ASSERT_EQ(-ENOTDIR, llsock_bind_cgroup(ruleset,
+					       "/sys/fs/cgroup/cgroup.procs"));
+	llsock_ruleset_free(ruleset);
+}
+
+/*
+ * Atomic replacement: while the policy of the cgroup (and of its parent)
+ * flips between two rulesets that both allow unix.dgram.0 and both deny
+ * inet6.dgram.0, a task calling socket() in a loop must never see the
+ * first denied or the second allowed.
+ */
+struct hammer {
+	volatile int stop;
+	volatile int ready;
+	volatile unsigned long calls;
+	volatile unsigned long wrong;
+};
+
+static int hammer(void *arg)
+{
+	struct hammer *h = arg;
+
+	h->ready = 1;
+	while (!h->stop) {
+		if (try_socket(AF_UNIX, SOCK_DGRAM, 0))
+			h->wrong++;
+		if (try_socket(AF_INET6, SOCK_DGRAM, 0) != EACCES)
+			h->wrong++;
+		h->calls++;
+	}
+	return 0;
+}
+
+static int bind_filler(const char *cgroup, int variant)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+	int i, ret;
+
+	if (!ruleset)
+		return -ENOMEM;
+	ret = add_rule(ruleset, AF_UNIX, SOCK_DGRAM, 0);
+	/* Many other rules, different in each variant. */
+	for (i = 0; !ret && i < 300 + 200 * variant; i++)
+		ret = add_rule(ruleset, variant ? AF_INET : AF_PACKET,
+			       i % 11, 1000 + i);
+	if (!ret)
+		ret = llsock_bind_cgroup(ruleset, cgroup);
+	llsock_ruleset_free(ruleset);
+	return ret;
+}
+
+TEST_F(policy, atomic_rebind_under_load)
+{
+	struct hammer *h;
+	int i, status;
+	pid_t pid;
+
+	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, h);
+	ASSERT_EQ(0, bind_filler(self->a, 0));
+	ASSERT_EQ(0, bind_rules(self->b, "unix.dgram.0", "inet.*.*", NULL));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(run_in(self->b, hammer, h));
+	while (!h->ready)
+		usleep(1000);
+	for (i = 0; i < 40; i++) {
+		/* The cgroup's own layer, then its parent's. */
+		ASSERT_EQ(0, i % 2 ?
+			  bind_rules(self->b, "unix.dgram.0", "inet.*.*", NULL) :
+			  bind_rules(self->b, "unix.*.*", "inet6.stream.*",
+				     NULL));
+		ASSERT_EQ(0, bind_filler(self->a, (i + 1) % 2));
+	}
+	h->stop = 1;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	TH_LOG("%lu calls during 80 replacements", h->calls);
+	ASSERT_EQ(0, h->wrong);
+	ASSERT_LT(100, h->calls);
+	munmap(h, sizeof(*h));
+}
+
+/* The llsock command. */
+
+static const char *llsock_bin(void)
+{
+	const char *bin = getenv("LLSOCK");
+
+	return bin ? bin : "llsock";
+}
+
+/* Runs llsock with @args (NULL-terminated); returns its exit status. */
+static int run_llsock(char *const *args, const char *env)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char *argv[16];
+		int i;
+
+		argv[0] = "llsock";
+		for (i = 0; args[i] && i < 14; i++)
+			argv[i + 1] = args[i];
+		argv[i + 1] = NULL;
+		if (env)
+			putenv((char *)env);
+		else
+			unsetenv("LL_SOCKET_CREATE");
+		/* Quiet: the expected errors would clutter the TAP output. */
+		if (!getenv("LLSOCK_TEST_VERBOSE")) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execvp(llsock_bin(), argv);
+		_exit(126);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) :
+	       128 + WTERMSIG(status);
+}
+
+#define LLSOCK(...) run_llsock((char *[]){ __VA_ARGS__, NULL }, NULL)
+
+TEST_F(policy, cli_apply_outlives_command)
+{
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "unix.dgram.0", "inet.stream.tcp"));
+	/* llsock has exited; its policy is in force. */
+	ASSERT_EQ(0, errno_in(self->a, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, LLSOCK("clear", self->a));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+}
+
+TEST_F(policy, cli_bad_rule_leaves_policy)
+{
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "unix.dgram.0"));
+	ASSERT_EQ(1, LLSOCK("apply", self->a, "inet.stream.tcp", "inet.*.99999"));
+	ASSERT_EQ(1, LLSOCK("apply", self->a, "inet.stream.tcp", "*.stream.0"));
+	ASSERT_EQ(1, LLSOCK("apply", self->a, "inet.stream.tcp", "nosuch.*.*"));
+	ASSERT_EQ(1, LLSOCK("apply", self->a, "--file", "/nonexistent"));
+	ASSERT_EQ(0, errno_in(self->a, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+}
+
+TEST_F(policy, cli_errors)
+{
+	ASSERT_EQ(1, LLSOCK("apply", "/sys/fs/cgroup/no-such-cgroup", "unix.*.*"));
+	ASSERT_EQ(1, LLSOCK("apply", "/tmp", "unix.*.*"));
+	ASSERT_EQ(1, LLSOCK("apply"));
+	ASSERT_EQ(1, LLSOCK("clear", self->b));
+	ASSERT_EQ(1, LLSOCK("show", "/sys/fs/cgroup/no-such-cgroup"));
+	ASSERT_EQ(1, LLSOCK("frobnicate"));
+	ASSERT_EQ(1, LLSOCK("apply", "--bogus", self->a));
+	ASSERT_EQ(2, LLSOCK("load"));	/* already loaded */
+	ASSERT_EQ(0, LLSOCK("show", "--json"));
+	ASSERT_EQ(0, LLSOCK("status", "--json"));
+	ASSERT_EQ(0, LLSOCK("show", self->b));
+}
+
+TEST_F(policy, cli_run)
+{
+	char script[PATH_MAX];
+	ssize_t len;
+
+	/*
+	 * This test binary, by its path: the sandbox may not look at
+	 * /proc/PID/exe of a task outside it.
+	 */
+	len = readlink("/proc/self/exe", script, sizeof(script) - 1);
+	ASSERT_LT(0, len);
+	script[len] = '\0';
+
+	/* Exit status of the command, sandbox in force, then removed. */
+	ASSERT_EQ(0, LLSOCK("run", "--allow", "unix.*.*", "--", "true"));
+	ASSERT_EQ(3, LLSOCK("run", "--allow", "unix.*.*", "--", "sh", "-c",
+			    "exit 3"));
+	ASSERT_EQ(127, LLSOCK("run", "--allow", "unix.*.*", "--",
+			      "/no/such/program"));
+	ASSERT_EQ(1, LLSOCK("run", "--", "true"));
+	ASSERT_EQ(1, LLSOCK("run", "--allow", "inet.*.70000", "--", "true"));
+
+	/* The sandboxed command itself runs this test binary's probe. */
+	ASSERT_EQ(EACCES, LLSOCK("run", "--allow", "unix.*.*", "--", script,
+				 "--try-socket", "2", "1", "0"));
+	ASSERT_EQ(0, LLSOCK("run", "--allow", "inet.stream.0", "--", script,
+			    "--try-socket", "2", "1", "0"));
+	ASSERT_EQ(EACCES, run_llsock((char *[]){ "run", "--", script,
+						 "--try-socket", "2", "1", "0",
+						 NULL },
+				     "LL_SOCKET_CREATE=1.-1.-1:2.2.0"));
+	ASSERT_EQ(0, run_llsock((char *[]){ "run", "--", script,
+					    "--try-socket", "2", "2", "0",
+					    NULL },
+				"LL_SOCKET_CREATE=1.-1.-1:2.2.0"));
+	/* An empty LL_SOCKET_CREATE allows nothing. */
+	ASSERT_EQ(EACCES, run_llsock((char *[]){ "run", "--", script,
+						 "--try-socket", "1", "1", "0",
+						 NULL },
+				     "LL_SOCKET_CREATE="));
+	ASSERT_EQ(1, run_llsock((char *[]){ "run", "--", "true", NULL },
+				"LL_SOCKET_CREATE=2.1"));
+}
+
+/* Cgroups `llsock run` made in @cgroup and left there. */
+static int count_run_cgroups(const char *cgroup)
+{
+	struct dirent *entry;
+	int n = 0;
+	DIR *dir;
+
+	dir = opendir(cgroup);
+	if (!dir)
+		return -errno;
+	while ((entry = readdir(dir)))
+		if (!strncmp(entry->d_name, "llsock-", 7))
+			n++;
+	closedir(dir);
+	return n;
+}
+
+TEST_F(policy, cli_run_cleans_up)
+{
+	struct llsock_counters before, after;
+
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	ASSERT_EQ(0, LLSOCK("run", "--allow", "unix.*.*", "--", "true"));
+	ASSERT_EQ(2, LLSOCK("run", "--allow", "unix.*.*", "--", "sh", "-c",
+			    "exit 2"));
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings, after.bindings);
+	ASSERT_EQ(before.rule_entries, after.rule_entries);
+	ASSERT_EQ(0, count_run_cgroups(self->cg.path));
+}
+
+/* A child that outlives the command keeps the sandbox and its policy. */
+TEST_F(policy, cli_run_leftover_child_stays_restricted)
+{
+	struct llsock_counters before, after;
+
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	ASSERT_EQ(0, LLSOCK("run", "--allow", "unix.*.*", "--", "sh", "-c",
+			    "sleep 2 & exit 0"));
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings + 1, after.bindings);
+	ASSERT_EQ(1, count_run_cgroups(self->cg.path));
+}
+
+/* Denial events carry the request and who made it. */
+
+struct denial_wait {
+	pid_t pid;
+	struct llsock_denial found;
+	bool seen;
+};
+
+static int match_denial(const struct llsock_denial *d, void *ctx)
+{
+	struct denial_wait *w = ctx;
+
+	if ((pid_t)d->pid != w->pid)
+		return 0;
+	w->found = *d;
+	w->seen = true;
+	return 1;
+}
+
+static int deny_once(void *arg)
+{
+	const char *cgroup = arg;
+
+	if (enter_cgroup(cgroup))
+		return 255;
+	prctl(PR_SET_NAME, "llsock-denied");
+	return try_socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+}
+
+TEST_F(policy, denial_event)
+{
+	struct denial_wait w = {};
+	struct stat st;
+	int status;
+
+	ASSERT_EQ(0, bind_rules(self->t, "unix.*.*", "inet6.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	/* Drop the events of earlier tests, which may fill the buffer. */
+	ASSERT_EQ(0, llsock_monitor(match_denial, &w, 0, NULL));
+	w.pid = fork();
+	ASSERT_LE(0, w.pid);
+	if (w.pid == 0)
+		_exit(deny_once(self->b));
+	ASSERT_EQ(w.pid, waitpid(w.pid, &status, 0));
+	ASSERT_EQ(EACCES, WEXITSTATUS(status));
+
+	ASSERT_EQ(0, llsock_monitor(match_denial, &w, 2000, NULL));
+	ASSERT_TRUE(w.seen);
+	ASSERT_EQ(AF_INET6, w.found.family);
+	ASSERT_EQ(SOCK_DGRAM, w.found.type);
+	ASSERT_EQ(IPPROTO_UDP, w.found.protocol);
+	ASSERT_EQ(2, w.found.nr_layers);
+	/* Layer 1 (t) allows inet6; layer 2 (a) denies. */
+	ASSERT_EQ(1, w.found.layer);
+	ASSERT_STREQ("llsock-denied", w.found.comm);
+	/* A cgroup's id is its directory's inode number. */
+	ASSERT_EQ(0, stat(self->a, &st));
+	ASSERT_EQ(st.st_ino, w.found.layer_cgroup_id);
+}
+
+LLSOCK_TEST_MAIN

@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Enforcement of Landlock socket rules by llsock (SPEC section 3, with the
+ * cgroup layers of section 6). Runs as root in the VM, with llsock loaded.
+ */
+#include "common.h"
+#include "llsock.h"
+
+#include <arpa/inet.h>
+#include <liburing.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+/* The uapi header needs the socket types first. */
+#include <linux/sctp.h>
+
+#ifndef AF_SMC
+#define AF_SMC 43
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+#ifndef IPPROTO_L2TP
+#define IPPROTO_L2TP 115
+#endif
+#ifndef SOL_SCTP
+#define SOL_SCTP 132
+#endif
+
+static void own_cgroup(char *path, size_t size)
+{
+	char line[PATH_MAX];
+	FILE *file = fopen("/proc/self/cgroup", "r");
+
+	path[0] = '\0';
+	if (!file)
+		return;
+	while (fgets(line, sizeof(line), file)) {
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, size, "%s%s", CGROUP_ROOT, line + 3);
+		}
+	}
+	fclose(file);
+}
+
+/* What socket(2) gives without any restriction. */
+static int unrestricted_errno(int family, int type, int protocol)
+{
+	return try_socket(family, type, protocol);
+}
+
+static bool kernel_lacks(int err)
+{
+	return err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+	       err == ESOCKTNOSUPPORT || err == EPROTOTYPE ||
+	       err == EOPNOTSUPP || err == ENOPROTOOPT;
+}
+
+FIXTURE(socket)
+{
+	struct test_cgroup cg;
+};
+
+FIXTURE_SETUP(socket)
+{
+	ASSERT_TRUE(llsock_is_loaded())
+	{
+		TH_LOG("llsock is not loaded: run `llsock load` first");
+	}
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "socket"));
+}
+
+FIXTURE_TEARDOWN_PARENT(socket)
+{
+	test_cgroup_remove(&self->cg);
+}
+
+/* Each family: allowed by an exact rule, denied once an empty layer is on. */
+FIXTURE(family)
+{
+	struct test_cgroup cg;
+};
+
+FIXTURE_VARIANT(family)
+{
+	int family;
+	int type;
+	int protocol;
+	const char *needs;
+};
+
+FIXTURE_SETUP(family)
+{
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "family"));
+}
+
+FIXTURE_TEARDOWN_PARENT(family)
+{
+	test_cgroup_remove(&self->cg);
+}
+
+#define FAMILY(name, f, t, p, what)					\
+	FIXTURE_VARIANT_ADD(family, name) {				\
+		.family = f, .type = t, .protocol = p, .needs = what	\
+	}
+
+FAMILY(unix_stream, AF_UNIX, SOCK_STREAM, 0, "AF_UNIX");
+FAMILY(unix_dgram, AF_UNIX, SOCK_DGRAM, 0, "AF_UNIX");
+FAMILY(unix_seqpacket, AF_UNIX, SOCK_SEQPACKET, 0, "AF_UNIX");
+FAMILY(inet_tcp, AF_INET, SOCK_STREAM, IPPROTO_TCP, "TCP");
+FAMILY(inet_stream_default, AF_INET, SOCK_STREAM, 0, "TCP");
+FAMILY(inet_udp, AF_INET, SOCK_DGRAM, IPPROTO_UDP, "UDP");
+FAMILY(inet_dgram_default, AF_INET, SOCK_DGRAM, 0, "UDP");
+FAMILY(inet_udplite, AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, "UDP-Lite");
+FAMILY(inet_raw_icmp, AF_INET, SOCK_RAW, IPPROTO_ICMP, "raw IPv4");
+FAMILY(inet_raw_raw, AF_INET, SOCK_RAW, IPPROTO_RAW, "raw IPv4");
+FAMILY(inet_sctp_seqpacket, AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP,
+       "SCTP (module sctp)");
+FAMILY(inet_sctp_stream, AF_INET, SOCK_STREAM, IPPROTO_SCTP,
+       "SCTP (module sctp)");
+FAMILY(inet_mptcp, AF_INET, SOCK_STREAM, IPPROTO_MPTCP, "MPTCP");
+FAMILY(inet_dccp, AF_INET, SOCK_DCCP, IPPROTO_DCCP, "DCCP (module dccp_ipv4)");
+FAMILY(inet_l2tp, AF_INET, SOCK_DGRAM, IPPROTO_L2TP, "L2TP (module l2tp_ip)");
+FAMILY(inet6_tcp, AF_INET6, SOCK_STREAM, IPPROTO_TCP, "IPv6 TCP");
+FAMILY(inet6_udp, AF_INET6, SOCK_DGRAM, IPPROTO_UDP, "IPv6 UDP");
+FAMILY(inet6_raw_icmpv6, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6, "raw IPv6");
+FAMILY(inet6_sctp, AF_INET6, SOCK_SEQPACKET, IPPROTO_SCTP,
+       "SCTP (module sctp)");
+FAMILY(inet6_mptcp, AF_INET6, SOCK_STREAM, IPPROTO_MPTCP, "MPTCP over IPv6");
+FAMILY(packet_raw, AF_PACKET, SOCK_RAW, 0x0300, "AF_PACKET");
+FAMILY(packet_dgram, AF_PACKET, SOCK_DGRAM, 0x0300, "AF_PACKET");
+FAMILY(netlink_route, AF_NETLINK, SOCK_RAW, 0, "AF_NETLINK");
+FAMILY(netlink_generic, AF_NETLINK, SOCK_DGRAM, 16, "AF_NETLINK");
+FAMILY(vsock_stream, 40, SOCK_STREAM, 0, "AF_VSOCK (module vsock)");
+FAMILY(vsock_seqpacket, 40, SOCK_SEQPACKET, 0, "AF_VSOCK (module vsock)");
+FAMILY(xdp, 44, SOCK_RAW, 0, "AF_XDP");
+FAMILY(tipc_rdm, 30, SOCK_RDM, 0, "AF_TIPC (module tipc)");
+FAMILY(tipc_stream, 30, SOCK_STREAM, 0, "AF_TIPC (module tipc)");
+FAMILY(smc, AF_SMC, SOCK_STREAM, 0, "AF_SMC (module smc)");
+FAMILY(smc6, AF_SMC, SOCK_STREAM, 1, "AF_SMC (module smc)");
+FAMILY(rds, 21, SOCK_SEQPACKET, 0, "AF_RDS (module rds)");
+FAMILY(key, 15, SOCK_RAW, 2, "AF_KEY (module af_key)");
+FAMILY(alg, 38, SOCK_SEQPACKET, 0, "AF_ALG (module af_alg)");
+FAMILY(kcm, 41, SOCK_DGRAM, 0, "AF_KCM (module kcm)");
+
+TEST_F(family, exact_rule_then_empty_layer)
+{
+	char rule[64];
+	int err;
+
+	err = unrestricted_errno(variant->family, variant->type,
+				 variant->protocol);
+	if (kernel_lacks(err))
+		SKIP(return, "this kernel lacks %s (socket: %s)",
+		     variant->needs, strerror(err));
+	ASSERT_EQ(0, err);
+
+	snprintf(rule, sizeof(rule), "%d.%d.%d", variant->family,
+		 variant->type, variant->protocol);
+	ASSERT_EQ(0, push_layer(&self->cg, rule, NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, variant->family, variant->type,
+				  variant->protocol));
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, variant->family,
+				       variant->type, variant->protocol));
+}
+
+/* Layers: AND across layers, and a later layer never restores a right. */
+
+TEST_F(socket, empty_layer_then_allowing_layer)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.tcp", "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM, 0));
+}
+
+TEST_F(socket, narrowing_layers)
+{
+	int sctp = unrestricted_errno(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(sctp, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(sctp, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
+}
+
+TEST_F(socket, sixteen_layers_and_no_more)
+{
+	struct llsock_binding_info info;
+	int i;
+
+	for (i = 0; i < LLSOCK_MAX_LAYERS; i++)
+		ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", "inet.*.*", NULL))
+		{
+			TH_LOG("layer %d", i + 1);
+		}
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(-E2BIG, push_layer(&self->cg, "unix.dgram.0", NULL));
+	/* The failed 17th layer left nothing behind: still allowed. */
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM, 0));
+
+
+	ASSERT_EQ(0, llsock_get_binding(self->cg.top, &info, NULL));
+	ASSERT_EQ(LLSOCK_MAX_LAYERS, info.nr_layers);
+	llsock_binding_info_free(&info);
+}
+
+/* Keys: the four lookups, and no aliasing but the kernel's own. */
+
+TEST_F(socket, no_protocol_aliasing_default_rule)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+}
+
+TEST_F(socket, no_protocol_aliasing_tcp_rule)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+}
+
+TEST_F(socket, wildcard_type)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.udp", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
+}
+
+TEST_F(socket, wildcard_protocol)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.dgram.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+}
+
+TEST_F(socket, wildcard_type_and_protocol)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.*.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_SEQPACKET, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+}
+
+/* Each layer may be satisfied by a different one of the four keys. */
+TEST_F(socket, each_layer_its_own_key)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.dgram.udp", NULL));
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.udp", NULL));
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.dgram.*", NULL));
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+}
+
+TEST_F(socket, type_flags_ignored)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
+					  SOCK_CLOEXEC, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+}
+
+TEST_F(socket, inet_packet_alias_inet_rule)
+{
+	int err = unrestricted_errno(AF_PACKET, SOCK_PACKET, htons(0x0003));
+
+	ASSERT_EQ(0, err);
+	/* Stored as packet.packet.768: the kernel rewrites the request. */
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.packet.768", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_PACKET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+}
+
+TEST_F(socket, inet_packet_alias_packet_rule)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "packet.packet.768", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_PACKET, SOCK_PACKET, htons(0x0003)));
+}
+
+TEST_F(socket, inet_packet_alias_not_an_inet_request)
+{
+	/* The hook sees AF_PACKET: an inet rule of any type does not match. */
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_RAW, IPPROTO_ICMP));
+}
+
+/* Requests this kernel does not support. */
+
+FIXTURE(unsupported)
+{
+	struct test_cgroup cg;
+};
+
+FIXTURE_VARIANT(unsupported)
+{
+	int family;
+	int type;
+	int protocol;
+};
+
+FIXTURE_SETUP(unsupported)
+{
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "unsupported"));
+}
+
+FIXTURE_TEARDOWN_PARENT(unsupported)
+{
+	test_cgroup_remove(&self->cg);
+}
+
+/* DECnet, gone from Linux; a type inet lacks; a protocol inet lacks. */
+FIXTURE_VARIANT_ADD(unsupported, family) { 12, SOCK_STREAM, 0 };
+FIXTURE_VARIANT_ADD(unsupported, type) { AF_INET, SOCK_RDM, 0 };
+FIXTURE_VARIANT_ADD(unsupported, protocol) { AF_INET, SOCK_STREAM, 99 };
+FIXTURE_VARIANT_ADD(unsupported, negative_protocol) { AF_INET, SOCK_STREAM, -5 };
+FIXTURE_VARIANT_ADD(unsupported, netlink_protocol) { AF_NETLINK, SOCK_RAW, 31 };
+
+TEST_F(unsupported, kernel_error_if_allowed)
+{
+	char rule[64];
+	int err = unrestricted_errno(variant->family, variant->type,
+				     variant->protocol);
+
+	ASSERT_NE(0, err);
+	ASSERT_NE(EACCES, err);
+	snprintf(rule, sizeof(rule), "%d.%d.*", variant->family,
+		 variant->type);
+	ASSERT_EQ(0, push_layer(&self->cg, rule, NULL));
+	ASSERT_EQ(err, try_in_stack(&self->cg, variant->family, variant->type,
+				  variant->protocol));
+}
+
+TEST_F(unsupported, eacces_if_not_allowed)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->cg, variant->family, variant->type,
+				     variant->protocol));
+}
+
+/* The kernel rejects these before the hook, restricted or not. */
+TEST_F(socket, out_of_range_requests)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->cg, 46, SOCK_STREAM, 0));
+	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->cg, 254, SOCK_STREAM, 0));
+	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->cg, -1, SOCK_STREAM, 0));
+	ASSERT_EQ(EINVAL, try_in_stack(&self->cg, AF_INET, 11, 0));
+	ASSERT_EQ(EINVAL, try_in_stack(&self->cg, AF_INET, 15, 0));
+}
+
+/* Every way to create a socket from user space. */
+
+TEST_F(socket, socketpair)
+{
+	int sv[2];
+
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	close(sv[0]);
+	close(sv[1]);
+	ASSERT_EQ(-1, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(EACCES, errno);
+}
+
+static int uring_socket(struct io_uring *ring, int family, int type,
+			int protocol)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	int res;
+
+	sqe = io_uring_get_sqe(ring);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_socket(sqe, family, type, protocol, 0);
+	if (io_uring_submit(ring) != 1)
+		return -EIO;
+	if (io_uring_wait_cqe(ring, &cqe))
+		return -EIO;
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	if (res >= 0) {
+		close(res);
+		res = 0;
+	}
+	return res;
+}
+
+TEST_F(socket, io_uring_socket)
+{
+	struct io_uring ring;
+	int ret;
+
+	ret = io_uring_queue_init(4, &ring, 0);
+	if (ret)
+		SKIP(return, "io_uring unavailable: %s", strerror(-ret));
+	ret = uring_socket(&ring, AF_UNIX, SOCK_DGRAM, 0);
+	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+		io_uring_queue_exit(&ring);
+		SKIP(return, "IORING_OP_SOCKET unsupported: %s",
+		     strerror(-ret));
+	}
+	ASSERT_EQ(0, ret);
+
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, uring_socket(&ring, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(-EACCES, uring_socket(&ring, AF_INET, SOCK_DGRAM, 0));
+	io_uring_queue_exit(&ring);
+}
+
+/* Forced to io_uring's async workers, threads of the task: same answer. */
+TEST_F(socket, io_uring_socket_async)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	int ret;
+
+	ret = io_uring_queue_init(4, &ring, 0);
+	if (ret)
+		SKIP(return, "io_uring unavailable: %s", strerror(-ret));
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	sqe = io_uring_get_sqe(&ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_socket(sqe, AF_INET, SOCK_STREAM, 0, 0);
+	sqe->flags |= IOSQE_ASYNC;
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	ret = cqe->res;
+	io_uring_cqe_seen(&ring, cqe);
+	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+		io_uring_queue_exit(&ring);
+		SKIP(return, "IORING_OP_SOCKET unsupported: %s",
+		     strerror(-ret));
+	}
+	ASSERT_EQ(-EACCES, ret);
+	io_uring_queue_exit(&ring);
+}
+
+static int listen_loopback(int family, int type, int protocol,
+			   struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int fd;
+
+	fd = socket(family, type, protocol);
+	if (fd < 0)
+		return -errno;
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) ||
+	    listen(fd, 4) ||
+	    getsockname(fd, (struct sockaddr *)addr, &len)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int peeloff_first_association(int fd)
+{
+	struct {
+		struct sctp_assoc_ids ids;
+		sctp_assoc_t more[4];
+	} list;
+	sctp_peeloff_arg_t arg = {};
+	socklen_t len = sizeof(list);
+
+	if (getsockopt(fd, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, &list, &len) < 0)
+		return -errno;
+	if (list.ids.gaids_number_of_ids < 1)
+		return -ENOENT;
+	arg.associd = list.ids.gaids_assoc_id[0];
+	len = sizeof(arg);
+	/* Some kernels return the new descriptor, others 0. */
+	if (getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF, &arg, &len) < 0)
+		return -errno;
+	close(arg.sd);
+	return 0;
+}
+
+FIXTURE(sctp)
+{
+	struct test_cgroup cg;
+};
+
+FIXTURE_VARIANT(sctp)
+{
+	const char *extra_rule;
+	int expected;
+};
+
+/* Peeloff makes a new (inet, seqpacket, sctp) socket. */
+FIXTURE_VARIANT_ADD(sctp, peeloff_denied) { NULL, -EACCES };
+FIXTURE_VARIANT_ADD(sctp, peeloff_allowed) { "inet.seqpacket.sctp", 0 };
+
+FIXTURE_SETUP(sctp)
+{
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "sctp"));
+}
+
+FIXTURE_TEARDOWN_PARENT(sctp)
+{
+	test_cgroup_remove(&self->cg);
+}
+
+TEST_F(sctp, peeloff)
+{
+	struct sockaddr_in addr;
+	int server, client, err;
+
+	err = unrestricted_errno(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+	if (kernel_lacks(err))
+		SKIP(return, "this kernel lacks SCTP (module sctp): %s",
+		     strerror(err));
+	/* An association, made before the restriction. */
+	server = listen_loopback(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP, &addr);
+	ASSERT_LE(0, server);
+	client = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+	ASSERT_LE(0, client);
+	ASSERT_EQ(0, connect(client, (struct sockaddr *)&addr, sizeof(addr)));
+
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.sctp",
+				variant->extra_rule, NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(variant->expected, peeloff_first_association(client));
+	close(client);
+	close(server);
+}
+
+TEST_F(socket, accept_not_restricted)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int server, client, conn;
+
+	/* Abstract name, unique to this test process. */
+	len = offsetof(struct sockaddr_un, sun_path) + 1 +
+	      snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1,
+		       "llsock-accept-%d", getpid());
+	server = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, server);
+	ASSERT_EQ(0, bind(server, (struct sockaddr *)&addr, len));
+	ASSERT_EQ(0, listen(server, 1));
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, client);
+
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(EACCES, try_socket(AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, connect(client, (struct sockaddr *)&addr, len));
+	conn = accept(server, NULL, NULL);
+	ASSERT_LE(0, conn);
+	ASSERT_EQ(1, write(client, "x", 1));
+	close(conn);
+	close(client);
+	close(server);
+}
+
+/* A TCP-like connection over loopback: listen, connect, accept, echo. */
+static int loopback_exchange(int family, int type, int protocol)
+{
+	struct sockaddr_in addr;
+	int server, client, conn, ret = 0;
+	char byte = 0;
+
+	server = listen_loopback(family, type, protocol, &addr);
+	if (server < 0)
+		return server;
+	client = socket(family, type, protocol);
+	if (client < 0) {
+		ret = -errno;
+		goto out_server;
+	}
+	if (connect(client, (struct sockaddr *)&addr, sizeof(addr))) {
+		ret = -errno;
+		goto out_client;
+	}
+	conn = accept(server, NULL, NULL);
+	if (conn < 0) {
+		ret = -errno;
+		goto out_client;
+	}
+	if (write(client, "k", 1) != 1 || read(conn, &byte, 1) != 1 ||
+	    byte != 'k')
+		ret = -EIO;
+	close(conn);
+out_client:
+	close(client);
+out_server:
+	close(server);
+	return ret;
+}
+
+/*
+ * MPTCP makes its TCP subflows with sock_create_kern(): kernel sockets,
+ * which are never restricted, so that MPTCP works with only MPTCP allowed.
+ */
+TEST_F(socket, kernel_sockets_mptcp)
+{
+	int err = unrestricted_errno(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+
+	if (kernel_lacks(err))
+		SKIP(return, "this kernel lacks MPTCP: %s", strerror(err));
+	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.mptcp", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, loopback_exchange(AF_INET, SOCK_STREAM, IPPROTO_MPTCP));
+}
+
+/* SMC makes its internal TCP socket with sock_create_kern() too. */
+TEST_F(socket, kernel_sockets_smc)
+{
+	int err = unrestricted_errno(AF_SMC, SOCK_STREAM, 0);
+
+	if (kernel_lacks(err))
+		SKIP(return, "this kernel lacks AF_SMC (module smc): %s",
+		     strerror(err));
+	ASSERT_EQ(0, push_layer(&self->cg, "smc.stream.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, loopback_exchange(AF_SMC, SOCK_STREAM, 0));
+}
+
+/* The domain stays across fork and exec. */
+
+static int child_checks(void *arg)
+{
+	if (try_socket(AF_UNIX, SOCK_DGRAM, 0))
+		return 1;
+	if (try_socket(AF_INET, SOCK_STREAM, 0) != EACCES)
+		return 2;
+	return 0;
+}
+
+static int grandchild_checks(void *arg)
+{
+	return run_child(child_checks, arg);
+}
+
+TEST_F(socket, fork_stays_restricted)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, run_child(child_checks, NULL));
+	ASSERT_EQ(0, run_child(grandchild_checks, NULL));
+}
+
+/* The test binary, run with --try-socket F T P, exits with socket's errno. */
+static int exec_try_socket(int family, int type, int protocol)
+{
+	char f[16], t[16], p[16];
+	int status;
+	pid_t pid;
+
+	snprintf(f, sizeof(f), "%d", family);
+	snprintf(t, sizeof(t), "%d", type);
+	snprintf(p, sizeof(p), "%d", protocol);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execl("/proc/self/exe", "socket_test", "--try-socket", f, t, p,
+		      (char *)NULL);
+		_exit(255);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(socket, exec_stays_restricted)
+{
+	ASSERT_EQ(0, exec_try_socket(AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, exec_try_socket(AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, exec_try_socket(AF_INET, SOCK_STREAM, 0));
+}
+
+/* A restricted task cannot loosen its own policy. */
+
+TEST_F(socket, cannot_rebind_own_cgroup)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+	char cgroup[PATH_MAX];
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, -1));
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	own_cgroup(cgroup, sizeof(cgroup));
+	ASSERT_NE('\0', cgroup[0]);
+	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, cgroup));
+	ASSERT_EQ(-EPERM, llsock_unbind_cgroup(cgroup));
+	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, self->cg.path));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
+	llsock_ruleset_free(ruleset);
+}
+
+TEST_F(socket, cannot_unload)
+{
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(-EPERM, llsock_unload());
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(-1, rename(LLSOCK_PIN_DIR "/link_socket_create",
+			     LLSOCK_PIN_DIR "/moved"));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, unlink(LLSOCK_PIN_DIR "/rules"));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, umount2("/sys/fs/bpf", MNT_DETACH));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(EACCES, try_socket(AF_UNIX, SOCK_DGRAM, 0));
+}
+
+TEST_F(socket, cannot_use_bpf)
+{
+	struct llsock_probe probe;
+
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, llsock_probe(&probe));
+	ASSERT_TRUE(probe.bpf_denied);
+	ASSERT_EQ(-1, syscall(__NR_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0));
+	ASSERT_EQ(EPERM, errno);
+}
+
+TEST_F(socket, cannot_leave_cgroup)
+{
+	char cgroup[PATH_MAX], child[PATH_MAX];
+
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(-EPERM, enter_cgroup(CGROUP_ROOT));
+	ASSERT_EQ(-EPERM, enter_cgroup(self->cg.path));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
+
+	/* Going deeper is fine, and keeps the domain. */
+	own_cgroup(cgroup, sizeof(cgroup));
+	snprintf(child, sizeof(child), "%s/deeper", cgroup);
+	ASSERT_EQ(0, mkdir(child, 0755));
+	ASSERT_EQ(0, enter_cgroup(child));
+	ASSERT_EQ(0, try_socket(AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(-EPERM, enter_cgroup(self->cg.path));
+}
+
+TEST_F(socket, cannot_clone_into_cgroup)
+{
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+	};
+	int fd, status;
+	long pid;
+
+	fd = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	args.cgroup = fd;
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	pid = syscall(__NR_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(try_socket(AF_UNIX, SOCK_DGRAM, 0));
+	if (pid > 0) {
+		waitpid(pid, &status, 0);
+		TH_LOG("clone3 into the root cgroup succeeded");
+	}
+	ASSERT_EQ(-1, pid);
+	ASSERT_EQ(EPERM, errno);
+	close(fd);
+}
+
+/* Reading another task's environ needs ptrace read access to it. */
+static int read_environ(pid_t pid)
+{
+	char path[64], buf[16];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	if (read(fd, buf, sizeof(buf)) < 0)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+static int sleep_forever(void *arg)
+{
+	pause();
+	return 0;
+}
+
+TEST_F(socket, cannot_ptrace_outside)
+{
+	pid_t outside = getppid(), inside;
+
+	ASSERT_EQ(0, read_environ(outside));
+	ASSERT_EQ(0, push_layer(&self->cg, NULL));
+	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(EACCES, read_environ(outside));
+
+	/* A task in the same domain stays reachable. */
+	inside = fork();
+	ASSERT_LE(0, inside);
+	if (inside == 0)
+		_exit(sleep_forever(NULL));
+	ASSERT_EQ(0, read_environ(inside));
+	kill(inside, SIGKILL);
+	waitpid(inside, NULL, 0);
+}
+
+LLSOCK_TEST_MAIN
