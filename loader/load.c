@@ -253,9 +253,61 @@ bool llsock_is_loaded(void)
 	return !access(LLSOCK_PIN_DIR "/link_socket_create", F_OK);
 }
 
+/*
+ * The ids of the programs llsock's pinned links attach. A link is released
+ * in a workqueue after its last reference goes, so unpinning returns before
+ * the program is detached; its id disappears only after.
+ */
+static int pinned_program_ids(__u32 *ids, int max)
+{
+	static const char *const links[] = {
+		"link_socket_create", "link_bpf", "link_inode_unlink",
+		"link_inode_rename", "link_sb_umount", "link_inode_permission",
+		"link_ptrace_access_check",
+	};
+	struct bpf_link_info info;
+	char path[128];
+	int i, n = 0, fd;
+	__u32 len;
+
+	for (i = 0; i < (int)(sizeof(links) / sizeof(links[0])) && n < max;
+	     i++) {
+		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s", links[i]);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[n++] = info.prog_id;
+		close(fd);
+	}
+	return n;
+}
+
+/* Waits, up to about 5 s, until none of the programs @ids is left. */
+static int wait_programs_gone(const __u32 *ids, int n)
+{
+	int i, tries, fd;
+
+	for (i = 0; i < n; i++) {
+		for (tries = 0;; tries++) {
+			fd = bpf_prog_get_fd_by_id(ids[i]);
+			if (fd < 0)
+				break;
+			close(fd);
+			if (tries == 500)
+				return -ETIMEDOUT;
+			usleep(10000);
+		}
+	}
+	return 0;
+}
+
 int llsock_unload(void)
 {
-	int dir_fd, ret;
+	__u32 ids[16];
+	int dir_fd, ret, n;
 
 	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)
@@ -268,13 +320,15 @@ int llsock_unload(void)
 		close(dir_fd);
 		return -ENOPKG;
 	}
+	n = pinned_program_ids(ids, 16);
 	ret = unpin_all(dir_fd);
 	close(dir_fd);
 	if (ret)
 		return ret;
 	if (rmdir(LLSOCK_PIN_DIR) && errno != ENOENT)
 		return -errno;
-	return 0;
+	/* Return once nothing llsock attached is enforced any more. */
+	return wait_programs_gone(ids, n);
 }
 
 /* The LSM list: securityfs, else the lsm= boot parameter, else CONFIG_LSM. */

@@ -9,7 +9,7 @@ TEST_WARNINGS	:= -Wall -Wno-format-truncation
 
 # Suites built for both the host and the VM.
 HOST_TESTS	:= unit_test validate_test
-VM_TESTS	:= validate_test socket_test policy_test
+VM_TESTS	:= validate_test socket_test policy_test lifecycle_test
 TEST_DEPS	:= tests/common.h loader/libllsock.h loader/internal.h $(KSFT_DIR)/kselftest_harness.h
 
 $(KSFT_DIR)/kselftest_harness.h: tests/ksft-headers | $(BUILD)
@@ -35,4 +35,25 @@ $(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
 host-tests: $(HOST_TESTS:%=$(BUILD)/tests/%) $(BUILD)/llsock
 vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock
 
-.PHONY: host-tests vm-tests
+# The VM: KERNEL is debian-6.1, debian-6.12 (Debian's stock cloud kernels,
+# fetched and cached by tests/vm/debian-kernel) or a bzImage path. These
+# modules carry the families the suites cover; Debian builds them as
+# modules.
+KERNEL		?= debian-6.12
+VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
+		   l2tp_ip dccp_ipv4
+VM_FILES	= $(BUILD)/static/llsock $(VM_TESTS:%=$(BUILD)/static/tests/%)
+VM_RUN		= tests/vm/run --kernel $(KERNEL) \
+		  $(VM_MODULES:%=--module %) $(VM_FILES:%=--file %)
+
+vm-test: vm-tests
+	$(Q)tests/deps vm
+	$(Q)$(VM_RUN) tests/suites.sh
+
+# A shell in the VM with llsock and the suites in /test, llsock loaded.
+vm-shell: vm-tests
+	$(Q)tests/deps vm
+	$(Q)$(VM_RUN) --shell -c 'cd /test && ./llsock load; \
+		echo "llsock is loaded; suites: $(VM_TESTS)"'
+
+.PHONY: host-tests vm-tests vm-test vm-shell

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Loading and unloading llsock: unload removes every program, pin and
+ * policy; full maps fail a change cleanly; the guard hooks are what keep
+ * restricted tasks away from bpf(2). Runs last in the VM: each test leaves
+ * llsock loaded with its defaults, but with no policy.
+ */
+#include <bpf/bpf.h>
+#include <sys/stat.h>
+
+#include "common.h"
+#include "llsock.h"
+
+FIXTURE(lifecycle)
+{
+	struct test_cgroup cg;
+	char a[PATH_MAX];
+	char b[PATH_MAX];
+};
+
+FIXTURE_SETUP(lifecycle)
+{
+	if (!llsock_is_loaded())
+		ASSERT_EQ(0, llsock_load(NULL));
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "lifecycle"));
+	snprintf(self->a, sizeof(self->a), "%s/a", self->cg.path);
+	snprintf(self->b, sizeof(self->b), "%s/b", self->cg.path);
+	ASSERT_EQ(0, mkdir(self->a, 0755));
+	ASSERT_EQ(0, mkdir(self->b, 0755));
+}
+
+FIXTURE_TEARDOWN_PARENT(lifecycle)
+{
+	test_cgroup_remove(&self->cg);
+	/* Back to the defaults for whatever runs next. */
+	if (!llsock_is_loaded())
+		llsock_load(NULL);
+}
+
+static int reload(const struct llsock_load_opts *opts)
+{
+	int ret = llsock_unload();
+
+	return ret ? ret : llsock_load(opts);
+}
+
+/* Whether a BPF program whose name starts with @prefix is loaded. */
+static bool program_loaded(const char *prefix)
+{
+	struct bpf_prog_info info;
+	__u32 id = 0, len;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    !strncmp(info.name, prefix, strlen(prefix)))
+			found = true;
+		close(fd);
+	}
+	return found;
+}
+
+TEST_F(lifecycle, load_twice)
+{
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(-EEXIST, llsock_load(NULL));
+	ASSERT_TRUE(llsock_is_loaded());
+}
+
+TEST_F(lifecycle, unload_removes_everything)
+{
+	struct llsock_counters counters;
+	struct stat st;
+
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+	ASSERT_TRUE(program_loaded("llsock_socket"));
+
+	ASSERT_EQ(0, llsock_unload());
+	ASSERT_FALSE(llsock_is_loaded());
+	ASSERT_EQ(-1, stat(LLSOCK_PIN_DIR, &st));
+	ASSERT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+	/* Freed once the last pin and descriptor are gone. */
+	ASSERT_FALSE(program_loaded("llsock_"));
+	ASSERT_EQ(-ENOPKG, llsock_unload());
+	ASSERT_EQ(-ENOPKG, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(-ENOPKG, llsock_get_counters(&counters));
+
+	/* A new load starts with no policy. */
+	ASSERT_EQ(0, llsock_load(NULL));
+	ASSERT_EQ(0, llsock_get_counters(&counters));
+	ASSERT_EQ(0, counters.bindings);
+	ASSERT_EQ(0, counters.rule_entries);
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+}
+
+TEST_F(lifecycle, full_maps_leave_policy)
+{
+	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_rules = 64 };
+	struct llsock_counters before, after;
+	struct llsock_ruleset *ruleset;
+	int i;
+
+	ASSERT_EQ(0, reload(&opts));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	ASSERT_EQ(64, before.max_rules);
+
+	ruleset = new_ruleset();
+	ASSERT_NE(NULL, ruleset);
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, i));
+	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup(ruleset, self->b));
+	/* Replacing a's policy fails the same way, and leaves it. */
+	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup(ruleset, self->a));
+	llsock_ruleset_free(ruleset);
+
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings, after.bindings);
+	ASSERT_EQ(before.rule_entries, after.rule_entries);
+	ASSERT_EQ(0, errno_in(self->a, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, 5));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, reload(NULL));
+}
+
+static int bpf_allowed(void *arg)
+{
+	struct llsock_probe probe;
+
+	llsock_probe(&probe);
+	return probe.bpf_denied ? EPERM : 0;
+}
+
+TEST_F(lifecycle, guard_is_what_denies_bpf)
+{
+	struct llsock_load_opts opts = { .sz = sizeof(opts), .no_guard = true };
+
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(EPERM, run_in(self->a, bpf_allowed, NULL));
+
+	ASSERT_EQ(0, reload(&opts));
+	ASSERT_FALSE(program_loaded("llsock_bpf"));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, run_in(self->a, bpf_allowed, NULL));
+	/* Without the guard, socket rules still hold. */
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, reload(NULL));
+}
+
+TEST_HARNESS_MAIN
