@@ -2,7 +2,9 @@
 # `make V=1` prints the full commands.
 
 BUILD		?= build
-VMLINUX_BTF	?= /sys/kernel/btf/vmlinux
+# The kernel types for CO-RE: this machine's BTF, else the BTF of Debian's
+# 6.12 kernel (fetched and cached like the VM's).
+VMLINUX_BTF	?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,debian-6.12)
 CACHE		?= $(HOME)/.cache/llsock
 
 CC		?= gcc
@@ -37,12 +39,19 @@ $(BUILD) $(BUILD)/lib $(BUILD)/static/lib $(BUILD)/static $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
 # Tools from Debian packages; installed when missing.
-deps:
-	$(Q)tests/deps build
+deps: $(BUILD)/.deps
 
-$(BUILD)/vmlinux.h: vmlinux.h.gen | $(BUILD)
+$(BUILD)/.deps: tests/deps | $(BUILD)
+	$(Q)tests/deps build
+	$(Q)touch $@
+
+$(BUILD)/vmlinux.h: vmlinux.h.gen | $(BUILD)/.deps
 	$(call msg,GEN,$@)
-	$(Q)./vmlinux.h.gen $(VMLINUX_BTF) > $@
+	$(Q)if [ "$(VMLINUX_BTF)" = debian-6.12 ]; then \
+		./vmlinux.h.gen "$$(tests/vm/debian-kernel debian-6.12)/vmlinuz"; \
+	else \
+		./vmlinux.h.gen $(VMLINUX_BTF); \
+	fi > $@
 
 $(BUILD)/llsock.bpf.o: bpf/llsock.bpf.c bpf/llsock.h $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
@@ -84,6 +93,19 @@ $(BUILD)/static/llsock: loader/llsock.c $(BUILD)/static/libllsock.a | $(BUILD)/s
 		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -o $@
 
 include tests/tests.mk
+
+# The main job, end to end: on this machine if its kernel runs BPF LSM
+# programs, else in a VM on Debian's stock 6.12 kernel.
+demo: all $(BUILD)/static/llsock
+	$(Q)if [ "$$(id -u)" = 0 ] && $(BUILD)/llsock status --json | \
+		grep -q '"lsm_programs_refused": false'; then \
+		LLSOCK=$(abspath $(BUILD)/llsock) tests/demo.sh; \
+	else \
+		echo "demo: this kernel cannot run BPF LSM programs here; running the demo in a VM on Debian's 6.12 kernel"; \
+		tests/deps vm && \
+		tests/vm/run --kernel debian-6.12 \
+			--file $(BUILD)/static/llsock:/bin/llsock tests/demo.sh; \
+	fi
 
 clean:
 	$(call msg,CLEAN,$(BUILD))
