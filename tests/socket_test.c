@@ -664,6 +664,82 @@ TEST_F(socket, kernel_sockets_smc)
 	ASSERT_EQ(0, loopback_exchange(AF_SMC, SOCK_STREAM, 0));
 }
 
+/* 32-bit x86 programs: socketcall(2) and the compat socket(2). */
+
+struct compat_call {
+	const char *program;
+	const char *call;
+	int family, type, protocol;
+};
+
+static int exec_compat(void *arg)
+{
+	const struct compat_call *c = arg;
+	char f[16], t[16], p[16];
+
+	snprintf(f, sizeof(f), "%d", c->family);
+	snprintf(t, sizeof(t), "%d", c->type);
+	snprintf(p, sizeof(p), "%d", c->protocol);
+	execl(c->program, "socketcall32", c->call, f, t, p, (char *)NULL);
+	/* Not an errno socket() gives: tells the caller exec failed. */
+	return errno == ENOEXEC ? 254 : 253;
+}
+
+FIXTURE(compat)
+{
+	struct test_cgroup cg;
+	char program[PATH_MAX];
+};
+
+FIXTURE_VARIANT(compat)
+{
+	const char *call;
+};
+
+FIXTURE_VARIANT_ADD(compat, socketcall) { "socketcall" };
+FIXTURE_VARIANT_ADD(compat, socket) { "socket" };
+
+FIXTURE_SETUP(compat)
+{
+	ssize_t len;
+	char *slash;
+
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "compat"));
+	/* socketcall32 sits next to this program. */
+	len = readlink("/proc/self/exe", self->program,
+		       sizeof(self->program) - 16);
+	ASSERT_LT(0, len);
+	self->program[len] = '\0';
+	slash = strrchr(self->program, '/');
+	strcpy(slash + 1, "socketcall32");
+}
+
+FIXTURE_TEARDOWN_PARENT(compat)
+{
+	test_cgroup_remove(&self->cg);
+}
+
+TEST_F(compat, restricted)
+{
+	struct compat_call allowed = { self->program, variant->call,
+				       AF_UNIX, SOCK_DGRAM, 0 };
+	struct compat_call denied = { self->program, variant->call,
+				      AF_INET, SOCK_STREAM, 0 };
+	int ret;
+
+	ret = run_child(exec_compat, &allowed);
+	if (ret == 253)
+		SKIP(return, "no %s: build the 32-bit helper (gcc-multilib)",
+		     self->program);
+	if (ret == 254)
+		SKIP(return, "this kernel runs no 32-bit x86 programs (ia32_emulation)");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, run_in(self->cg.top, exec_compat, &allowed));
+	ASSERT_EQ(EACCES, run_in(self->cg.top, exec_compat, &denied));
+}
+
 /* The domain stays across fork and exec. */
 
 static int child_checks(void *arg)

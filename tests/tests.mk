@@ -32,8 +32,15 @@ $(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
 	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
 		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -luring -o $@
 
+# A 32-bit x86 program, for the compat paths (socketcall(2)).
+$(BUILD)/static/tests/socketcall32: tests/socketcall32.c
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -m32 -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
+
 host-tests: $(HOST_TESTS:%=$(BUILD)/tests/%) $(BUILD)/llsock
-vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock
+vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
+	  $(BUILD)/static/tests/socketcall32
 
 # The VM: KERNEL is debian-6.1, debian-6.12 (Debian's stock cloud kernels,
 # fetched and cached by tests/vm/debian-kernel) or a bzImage path. These
@@ -42,7 +49,8 @@ vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock
 KERNEL		?= debian-6.12
 VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
 		   l2tp_ip dccp_ipv4
-VM_FILES	= $(BUILD)/static/llsock $(VM_TESTS:%=$(BUILD)/static/tests/%)
+VM_FILES	= $(BUILD)/static/llsock $(VM_TESTS:%=$(BUILD)/static/tests/%) \
+		  $(BUILD)/static/tests/socketcall32
 VM_RUN		= tests/vm/run --kernel $(KERNEL) \
 		  $(VM_MODULES:%=--module %) $(VM_FILES:%=--file %)
 
