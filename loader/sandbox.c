@@ -114,13 +114,16 @@ int llsock_restrict_self(const struct llsock_ruleset *ruleset, __u32 flags,
 	ret = llsock_sandbox_create(ruleset, path, sizeof(path));
 	if (ret)
 		return ret;
-	ret = llsock_sandbox_enter(path);
+	/* Report a short buffer before the caller is restricted, not after. */
+	if (cgroup_path && strlen(path) >= size)
+		ret = -ENAMETOOLONG;
+	if (!ret)
+		ret = llsock_sandbox_enter(path);
 	if (ret) {
 		llsock_sandbox_remove(path);
 		return ret;
 	}
-	if (cgroup_path && (size_t)snprintf(cgroup_path, size, "%s", path) >=
-	    size)
-		return -ENAMETOOLONG;
+	if (cgroup_path)
+		strcpy(cgroup_path, path);
 	return 0;
 }

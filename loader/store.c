@@ -206,7 +206,6 @@ struct snapshot {
 		int level;
 		bool gone;
 		/* The change. */
-		bool removed;
 		bool affected;
 		__u32 own_ruleset;
 		struct llsock_domain new_domain;
@@ -426,7 +425,7 @@ static bool is_bound(const struct snapshot *snap, const struct change *change,
 	if (cgroup == change->cgroup)
 		return change->ruleset != NULL;
 	b = find_binding(snap, cgroup);
-	return b && !b->gone && !b->removed;
+	return b && !b->gone;
 }
 
 static const struct llsock_ruleset *layer_ruleset(const struct snapshot *snap,
@@ -704,8 +703,6 @@ static int apply_change(struct llsock_store *store, struct change *change)
 		goto out;
 	}
 	newly_bound = change->ruleset && !b;
-	if (b)
-		b->removed = true;	/* replaced by @change */
 
 	/* 1. Compute every new domain; no write before all are known. */
 	if (change->ruleset)
