@@ -18,6 +18,20 @@ struct llsock_ruleset {
 	struct llsock_socket_attr *rules;
 };
 
+/* Orders socket rule keys by family, then type, then protocol. */
+static inline int llsock_compare_keys(__s32 family_a, __s32 type_a,
+				      __s32 protocol_a, __s32 family_b,
+				      __s32 type_b, __s32 protocol_b)
+{
+	if (family_a != family_b)
+		return family_a < family_b ? -1 : 1;
+	if (type_a != type_b)
+		return type_a < type_b ? -1 : 1;
+	if (protocol_a != protocol_b)
+		return protocol_a < protocol_b ? -1 : 1;
+	return 0;
+}
+
 /* ruleset.c */
 int llsock_ruleset_copy(const struct llsock_ruleset *src,
 			struct llsock_ruleset **dst);

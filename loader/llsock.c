@@ -128,6 +128,13 @@ static int usage_error(const char *command, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* getopt's '?': an unknown option, or one missing its argument. */
+static int bad_option(const char *command, char **argv)
+{
+	return usage_error(command, "bad option \"%s\" (unknown, or missing its argument)",
+			   argv[optind - 1]);
+}
+
 static void print_json(struct json_object *obj)
 {
 	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
@@ -173,6 +180,37 @@ static int parse_uint(const char *text, unsigned int *value)
 		return -EINVAL;
 	*value = v;
 	return 0;
+}
+
+/*
+ * Parses the options of a command that takes only --help, and --json
+ * where @json is not NULL. Returns -1 to go on, else the exit status.
+ */
+static int common_options(int argc, char **argv, const char *name,
+			  const char *usage, bool *json)
+{
+	static const struct option with_json[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{}
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, json ? "jh" : "h",
+				  json ? with_json : with_json + 1,
+				  NULL)) != -1) {
+		switch (opt) {
+		case OPT_JSON:
+			*json = true;
+			break;
+		case OPT_HELP:
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return bad_option(name, argv);
+		}
+	}
+	return -1;
 }
 
 /* load */
@@ -260,7 +298,7 @@ static int cmd_load(int argc, char **argv)
 			fputs(usage_load, stdout);
 			return 0;
 		default:
-			return usage_error("load", "bad option");
+			return bad_option("load", argv);
 		}
 	}
 	if (optind != argc)
@@ -293,19 +331,11 @@ static const char usage_unload[] =
 
 static int cmd_unload(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
-	int opt, ret;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (opt == OPT_HELP) {
-			fputs(usage_unload, stdout);
-			return 0;
-		}
-		return usage_error("unload", "bad option");
-	}
+	ret = common_options(argc, argv, "unload", usage_unload, NULL);
+	if (ret >= 0)
+		return ret;
 	if (optind != argc)
 		return usage_error("unload", "unexpected argument \"%s\"",
 				   argv[optind]);
@@ -453,7 +483,7 @@ static int cmd_check(int argc, char **argv)
 			fputs(usage_check, stdout);
 			goto out;
 		default:
-			ret = usage_error("check", "bad option");
+			ret = bad_option("check", argv);
 			goto out;
 		}
 	}
@@ -516,7 +546,7 @@ static int cmd_apply(int argc, char **argv)
 			fputs(usage_apply, stdout);
 			goto out;
 		default:
-			ret = usage_error("apply", "bad option");
+			ret = bad_option("apply", argv);
 			goto out;
 		}
 	}
@@ -552,19 +582,11 @@ static const char usage_clear[] =
 
 static int cmd_clear(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
-	int opt, ret;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (opt == OPT_HELP) {
-			fputs(usage_clear, stdout);
-			return 0;
-		}
-		return usage_error("clear", "bad option");
-	}
+	ret = common_options(argc, argv, "clear", usage_clear, NULL);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind != 1)
 		return usage_error("clear", "expected one CGROUP");
 	ret = llsock_unbind_cgroup(argv[optind]);
@@ -652,30 +674,16 @@ static int show_one(const struct llsock_binding_info *info, void *ctx)
 
 static int cmd_show(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
 	struct llsock_binding_info info;
 	struct json_object *list = NULL;
 	char path[PATH_MAX];
 	bool inherited;
 	unsigned int i;
-	int opt, ret;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
-		switch (opt) {
-		case OPT_JSON:
-			json_output = true;
-			break;
-		case OPT_HELP:
-			fputs(usage_show, stdout);
-			return 0;
-		default:
-			return usage_error("show", "bad option");
-		}
-	}
+	ret = common_options(argc, argv, "show", usage_show, &json_output);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind > 1)
 		return usage_error("show", "expected at most one CGROUP");
 
@@ -768,29 +776,16 @@ static int count_binding(const struct llsock_binding_info *info, void *ctx)
 
 static int cmd_status(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
 	struct llsock_counters counters = {};
 	struct json_object *obj, *list = NULL;
 	struct llsock_probe probe;
 	bool loaded;
-	int opt, ret = 0;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
-		switch (opt) {
-		case OPT_JSON:
-			json_output = true;
-			break;
-		case OPT_HELP:
-			fputs(usage_status, stdout);
-			return 0;
-		default:
-			return usage_error("status", "bad option");
-		}
-	}
+	ret = common_options(argc, argv, "status", usage_status, &json_output);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	if (optind != argc)
 		return usage_error("status", "unexpected argument \"%s\"",
 				   argv[optind]);
@@ -928,7 +923,7 @@ static int cmd_run(int argc, char **argv)
 			fputs(usage_run, stdout);
 			goto out;
 		default:
-			ret = usage_error("run", "bad option");
+			ret = bad_option("run", argv);
 		}
 		if (ret)
 			goto out;
@@ -1093,7 +1088,7 @@ static int cmd_monitor(int argc, char **argv)
 			fputs(usage_monitor, stdout);
 			return 0;
 		default:
-			return usage_error("monitor", "bad option");
+			return bad_option("monitor", argv);
 		}
 	}
 	if (optind != argc)
@@ -1129,6 +1124,8 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	libbpf_set_print(libbpf_log);
+	/* Our own messages for bad options, in our own format. */
+	opterr = 0;
 	if (argc < 2)
 		return usage_error(NULL, "missing COMMAND");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

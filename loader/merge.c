@@ -49,13 +49,8 @@ static int compare_entries(const void *a, const void *b)
 {
 	const struct llsock_rule_key *x = a, *y = b;
 
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	if (x->protocol != y->protocol)
-		return x->protocol < y->protocol ? -1 : 1;
-	return 0;
+	return llsock_compare_keys(x->family, x->type, x->protocol,
+				   y->family, y->type, y->protocol);
 }
 
 static int push_rule(struct llsock_table *table, __u32 id,

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -482,6 +483,37 @@ static int compute_domain(struct llsock_store *store,
 	return 0;
 }
 
+/*
+ * Writes @count entries of @entry_size bytes, each a key (at offset 0)
+ * followed by its value (at @value_offset), to the map @fd in batches.
+ */
+static int write_entries(int fd, const void *entries, size_t count,
+			 size_t entry_size, size_t key_size,
+			 size_t value_offset, size_t value_size)
+{
+	const char *entry = entries;
+	char *keys, *values;
+	size_t i;
+	int ret;
+
+	keys = calloc(count + 1, key_size);
+	values = calloc(count + 1, value_size);
+	if (!keys || !values) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < count; i++, entry += entry_size) {
+		memcpy(keys + i * key_size, entry, key_size);
+		memcpy(values + i * value_size, entry + value_offset,
+		       value_size);
+	}
+	ret = map_write(fd, keys, values, key_size, value_size, count);
+out:
+	free(keys);
+	free(values);
+	return ret;
+}
+
 static int write_ruleset(struct llsock_store *store,
 			 const struct llsock_ruleset *ruleset, __u32 id)
 {
@@ -489,61 +521,43 @@ static int write_ruleset(struct llsock_store *store,
 		.handled_access_socket = ruleset->handled_access_socket,
 		.nr_rules = ruleset->nr_rules,
 	};
-	struct llsock_ruleset_rule_key *keys;
-	__u64 *values;
+	struct stored_rule {
+		struct llsock_ruleset_rule_key key;
+		__u64 allowed_access;
+	} *rules;
 	size_t i;
 	int ret;
 
-	keys = calloc(ruleset->nr_rules + 1, sizeof(*keys));
-	values = calloc(ruleset->nr_rules + 1, sizeof(*values));
-	if (!keys || !values) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	rules = calloc(ruleset->nr_rules + 1, sizeof(*rules));
+	if (!rules)
+		return -ENOMEM;
 	for (i = 0; i < ruleset->nr_rules; i++) {
-		keys[i].ruleset = id;
-		keys[i].family = ruleset->rules[i].family;
-		keys[i].type = ruleset->rules[i].type;
-		keys[i].protocol = ruleset->rules[i].protocol;
-		values[i] = ruleset->rules[i].allowed_access;
+		rules[i].key.ruleset = id;
+		rules[i].key.family = ruleset->rules[i].family;
+		rules[i].key.type = ruleset->rules[i].type;
+		rules[i].key.protocol = ruleset->rules[i].protocol;
+		rules[i].allowed_access = ruleset->rules[i].allowed_access;
 	}
-	ret = map_write(store->fd[STORE_RULESET_RULES], keys, values,
-			sizeof(*keys), sizeof(*values), ruleset->nr_rules);
+	ret = write_entries(store->fd[STORE_RULESET_RULES], rules,
+			    ruleset->nr_rules, sizeof(*rules),
+			    sizeof(rules->key),
+			    offsetof(struct stored_rule, allowed_access),
+			    sizeof(rules->allowed_access));
+	free(rules);
 	if (!ret)
 		ret = bpf_map_update_elem(store->fd[STORE_RULESETS], &id,
 					  &info, BPF_ANY);
-	if (ret == -E2BIG)
-		ret = -ENOSPC;
-out:
-	free(keys);
-	free(values);
-	return ret;
+	return ret == -E2BIG ? -ENOSPC : ret;
 }
 
 static int write_table(struct llsock_store *store,
 		       const struct llsock_table *table)
 {
-	struct llsock_rule_key *keys;
-	struct llsock_rule *values;
-	size_t i;
-	int ret;
-
-	keys = calloc(table->nr_entries + 1, sizeof(*keys));
-	values = calloc(table->nr_entries + 1, sizeof(*values));
-	if (!keys || !values) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < table->nr_entries; i++) {
-		keys[i] = table->entries[i].key;
-		values[i] = table->entries[i].value;
-	}
-	ret = map_write(store->fd[STORE_RULES], keys, values, sizeof(*keys),
-			sizeof(*values), table->nr_entries);
-out:
-	free(keys);
-	free(values);
-	return ret;
+	return write_entries(store->fd[STORE_RULES], table->entries,
+			     table->nr_entries, sizeof(*table->entries),
+			     sizeof(table->entries->key),
+			     offsetof(struct llsock_table_entry, value),
+			     sizeof(table->entries->value));
 }
 
 /* The bound-cgroup counters the BPF fast path reads; see llsock_state. */
