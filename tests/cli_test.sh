@@ -1,0 +1,780 @@
+#!/bin/bash
+# Host tests of the llsock command: help, usage errors, rule and policy
+# checking, JSON output, and what each command says where it cannot work
+# (this kernel refusing BPF LSM programs, llsock not loaded, not root).
+# Enforcement itself is tested in the VM. Prints TAP and, last,
+# `N passed, M failed` (`, K skipped` when K > 0); exit 0 when none failed.
+#
+# usage: tests/cli_test.sh        (LLSOCK=path/to/llsock, default build/llsock)
+#
+# Runs in a few seconds and changes nothing on the host: it never loads
+# llsock (the one `llsock load` it runs is on a kernel that refuses it),
+# and checks at the end that no sandbox cgroup or pin was left behind.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+LLSOCK=${LLSOCK:-$here/../build/llsock}
+case $LLSOCK in /*) ;; *) LLSOCK=$PWD/$LLSOCK ;; esac
+commands=(load unload status apply show clear run monitor check)
+nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+if [ ! -x "$LLSOCK" ]; then
+	echo "TAP version 13"
+	echo "Bail out! cannot run $LLSOCK: no such executable (run make)"
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/llsock-cli-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
+
+# Results go to a file first, so that the plan can come before them.
+n=0 passed=0 failed=0 skipped=0
+name='' problems=() cmdline=''
+
+begin() { # NAME
+	name=$1
+	problems=()
+	cmdline=''
+}
+
+problem() {
+	problems+=("$*")
+}
+
+end_test() {
+	local p
+	n=$((n + 1))
+	if [ ${#problems[@]} -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $n $name"
+		return
+	fi
+	failed=$((failed + 1))
+	echo "not ok $n $name"
+	echo "# \$ $cmdline"
+	for p in "${problems[@]}"; do echo "# $p"; done
+	echo "# got status $rc, stdout:"
+	sed 's/^/#   /' "$tmp/out"
+	echo "# stderr:"
+	sed 's/^/#   /' "$tmp/err"
+} >>"$tmp/tap"
+
+skip() { # NAME REASON
+	n=$((n + 1))
+	skipped=$((skipped + 1))
+	echo "ok $n $1 # SKIP $2" >>"$tmp/tap"
+}
+
+# Runs COMMAND... with stdin from $stdin_file (default /dev/null), a time
+# limit, and no LL_SOCKET_CREATE unless given; sets rc, $tmp/out, $tmp/err.
+stdin_file=/dev/null
+call() {
+	rc=0
+	timeout -k 1 10 env -u LL_SOCKET_CREATE "$@" \
+		<"$stdin_file" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	stdin_file=/dev/null
+}
+
+ll() { # ARGS...
+	cmdline="llsock $*"
+	call "$LLSOCK" "$@"
+}
+
+ll_env() { # VAR=VALUE ARGS...
+	cmdline="$1 llsock ${*:2}"
+	call "$1" "$LLSOCK" "${@:2}"
+}
+
+ll_nobody() { # ARGS...
+	cmdline="${nobody[*]} llsock $*"
+	call "${nobody[@]}" "$LLSOCK" "$@"
+}
+
+expect_rc() {
+	[ "$rc" = "$1" ] || problem "expected exit status $1"
+}
+
+expect_out() { # TEXT: stdout is exactly TEXT (and a newline)
+	printf '%s\n' "$1" | cmp -s - "$tmp/out" ||
+		problem "expected stdout: $(printf '%s' "$1" | tr '\n' '|')"
+}
+
+expect_out_has() {
+	grep -qF -- "$1" "$tmp/out" || problem "expected on stdout: $1"
+}
+
+expect_err_has() {
+	grep -qF -- "$1" "$tmp/err" || problem "expected on stderr: $1"
+}
+
+expect_err_matches() { # ERE DESCRIPTION
+	grep -qE -- "$1" "$tmp/err" || problem "expected on stderr: $2"
+}
+
+expect_out_empty() {
+	[ ! -s "$tmp/out" ] || problem "expected nothing on stdout"
+}
+
+expect_err_empty() {
+	[ ! -s "$tmp/err" ] || problem "expected nothing on stderr"
+}
+
+# stdout is one JSON document and FILTER (jq, with ARGS) is true of it.
+expect_json() { # FILTER [JQ-ARGS...]
+	if ! jq -e -s 'length == 1' "$tmp/out" >/dev/null 2>&1; then
+		problem "expected one valid JSON document on stdout"
+	elif ! jq -e "${@:2}" "$1" "$tmp/out" >/dev/null 2>&1; then
+		problem "expected JSON with: $1"
+	fi
+}
+
+# What this host allows, found without asking llsock.
+is_root=''
+[ "$(id -u)" = 0 ] && is_root=1
+have_jq=''
+command -v jq >/dev/null && have_jq=1
+no_jq='jq is not installed (apt-get install jq)'
+
+# Whether this kernel has BPF LSM but refuses its programs: it has the
+# hooks (bpf_lsm_* in kallsyms), and yet libbpf's probe (bpftool feature
+# probe) cannot load an LSM program as root, though it can load others.
+# lsm_why says why the state is not known, or why it is not refused.
+lsm_state='' lsm_why=''
+if [ -z "$is_root" ]; then
+	lsm_why='not root: whether this kernel accepts BPF LSM programs is unknown'
+elif ! command -v bpftool >/dev/null; then
+	lsm_why='bpftool is not installed, needed to probe BPF LSM support'
+elif ! grep -qw bpf_lsm_socket_create /proc/kallsyms 2>/dev/null; then
+	lsm_why='this kernel is built without BPF LSM'
+else
+	probe=$(bpftool feature probe kernel 2>/dev/null |
+		grep -E 'program_type (lsm|socket_filter) is')
+	case $probe in
+	*'socket_filter is NOT'*) lsm_why='bpf(2) is denied to this task' ;;
+	*'lsm is NOT available'*) lsm_state=refused ;;
+	*available*)
+		lsm_state=accepted
+		lsm_why='this kernel accepts BPF LSM programs: the test is for one that refuses them'
+		;;
+	*) lsm_why='bpftool feature probe did not tell about LSM programs' ;;
+	esac
+fi
+
+# The caller's cgroup v2 directory, an existing cgroup to name.
+cgroup2=$(awk '{
+	for (i = 7; i < NF; i++)
+		if ($i == "-") {
+			if ($(i + 1) == "cgroup2") { print $5; exit }
+			break
+		}
+}' /proc/self/mountinfo)
+own_cgroup=''
+if [ -n "$cgroup2" ]; then
+	own_cgroup=$cgroup2$(sed -n 's/^0:://p' /proc/self/cgroup)
+	own_cgroup=${own_cgroup%/}
+	[ -d "$own_cgroup" ] || own_cgroup=''
+fi
+
+# Leftovers: sandbox cgroups of `llsock run` and llsock's pins.
+leftovers() {
+	[ -z "$own_cgroup" ] || find "$own_cgroup" -maxdepth 1 -name 'llsock-*' -type d
+	[ ! -e /sys/fs/bpf/llsock ] || echo /sys/fs/bpf/llsock
+}
+leftovers | sort >"$tmp/before"
+loaded=''
+[ ! -e /sys/fs/bpf/llsock ] || loaded=1
+
+# Help and usage.
+
+for arg in --help -h help; do
+	begin "llsock $arg lists every command"
+	ll "$arg"
+	expect_rc 0
+	expect_out_has "Usage: llsock COMMAND"
+	for c in "${commands[@]}"; do
+		grep -qE "^  $c +[a-z]" "$tmp/out" || problem "expected command $c listed"
+	done
+	expect_out_has "Exit status: 0 ok, 1 usage error or bad policy, 2 kernel or BPF error."
+	expect_err_empty
+	end_test
+done
+
+for c in "${commands[@]}"; do
+	begin "llsock $c --help and -h print its usage"
+	for arg in --help -h; do
+		ll "$c" "$arg"
+		[ "$rc" = 0 ] || problem "expected exit status 0 for $arg"
+		head -n 1 "$tmp/out" | grep -qE "^Usage: llsock $c( |\$)" ||
+			problem "expected first line 'Usage: llsock $c ...' for $arg"
+		[ ! -s "$tmp/err" ] || problem "expected nothing on stderr for $arg"
+	done
+	end_test
+done
+
+begin "llsock without a command is a usage error"
+ll
+expect_rc 1
+expect_err_has "llsock: missing COMMAND"
+expect_err_has "Try 'llsock --help'."
+expect_out_empty
+end_test
+
+begin "an unknown command is a usage error"
+ll frobnicate
+expect_rc 1
+expect_err_has 'llsock: unknown command "frobnicate"'
+expect_err_has "Try 'llsock --help'."
+expect_out_empty
+end_test
+
+begin "an unknown option before the command is a usage error"
+ll --frobnicate
+expect_rc 1
+expect_err_has "--frobnicate"
+expect_err_has "Try 'llsock --help'."
+expect_out_empty
+end_test
+
+begin "an unknown long option of a command is a usage error"
+ll status --frobnicate
+expect_rc 1
+expect_err_has "--frobnicate"
+expect_err_has "Try 'llsock status --help'."
+expect_out_empty
+end_test
+
+begin "an unknown short option of a command is a usage error"
+ll check -x inet.stream.tcp
+expect_rc 1
+expect_err_has '"-x"'
+expect_err_has "Try 'llsock check --help'."
+expect_out_empty
+end_test
+
+begin "an unknown short option bundled with a good one is named"
+ll check -xj inet.stream.tcp
+expect_rc 1
+expect_err_has '"-x"'
+expect_err_has "Try 'llsock check --help'."
+expect_out_empty
+end_test
+
+begin "an option without its value is a usage error"
+ll check --file
+expect_rc 1
+expect_err_has "--file"
+expect_err_has "Try 'llsock check --help'."
+expect_out_empty
+end_test
+
+begin "an unexpected argument is a usage error"
+ll unload extra
+expect_rc 1
+expect_err_has 'llsock: unexpected argument "extra"'
+expect_err_has "Try 'llsock unload --help'."
+expect_out_empty
+end_test
+
+begin "llsock --version"
+ll --version
+expect_rc 0
+grep -qE '^llsock [0-9]+\.[0-9]+' "$tmp/out" || problem "expected 'llsock VERSION'"
+expect_err_empty
+end_test
+
+# check: rules.
+
+check_rule() { # RULE NORMALIZED
+	begin "check $1 prints $2"
+	ll check "$1"
+	expect_rc 0
+	expect_out "$2"
+	expect_err_empty
+	end_test
+}
+check_rule inet.stream.6 inet.stream.tcp
+check_rule 2.-1.-1 'inet.*.*'
+check_rule inet.packet.0 packet.packet.0
+check_rule 'unix.*.*' 'unix.*.*'
+check_rule unix.dgram.-1 'unix.dgram.*'
+check_rule AF_INET6.SOCK_DGRAM.IPPROTO_UDP inet6.dgram.udp
+check_rule PF_INET.raw.ICMP inet.raw.icmp
+check_rule inet.stream.0 inet.stream.0
+check_rule netlink.raw.0 netlink.raw.route
+check_rule 10.2.17 inet6.dgram.udp
+check_rule 46.1.0 46.stream.0
+
+begin "check prints several rules in their order"
+ll check 'unix.*.*' inet.stream.6 'inet6.*.*' vsock.stream.0
+expect_rc 0
+expect_out $'unix.*.*\ninet.stream.tcp\ninet6.*.*\nvsock.stream.0'
+expect_err_empty
+end_test
+
+begin "check without rules says no socket may be created"
+ll check
+expect_rc 0
+expect_out "(no rule: no socket may be created)"
+expect_err_empty
+end_test
+
+bad_rule() { # RULE MESSAGE
+	begin "check $1 fails: $2"
+	ll check "$1"
+	expect_rc 1
+	expect_err_has "llsock: bad rule \"$1\": "
+	expect_err_has "$2"
+	expect_out_empty
+	end_test
+}
+bad_rule 255.stream.tcp "family 255 out of range: accepted 0..254"
+bad_rule 300.1.1 "family 300 out of range"
+bad_rule '*.stream.tcp' "the family cannot be a wildcard"
+bad_rule inet.foo.tcp 'unknown type name "foo"'
+bad_rule inet.256.0 "type 256 out of range: accepted 0..254, or -1 or * for any"
+bad_rule inet.stream.65535 "protocol 65535 out of range: accepted 0..65534, or -1 or * for any"
+bad_rule inet.stream.foo 'unknown protocol name "foo"'
+bad_rule inet.stream '"inet.stream" is not family.type.protocol'
+bad_rule a.b.c.d '"a.b.c.d" is not family.type.protocol'
+bad_rule inet..tcp "empty type"
+bad_rule nosuch.stream.0 'unknown family name "nosuch"'
+
+begin "check with one bad rule among good ones prints nothing"
+ll check inet.stream.tcp 300.1.1 'unix.*.*'
+expect_rc 1
+expect_err_has 'llsock: bad rule "300.1.1": family 300 out of range'
+expect_out_empty
+end_test
+
+# check: policy files.
+
+cat >"$tmp/policy" <<'EOF'
+# A web server: local sockets, TCP and UDP.
+unix.*.*		# any local socket
+
+	inet.stream.tcp
+inet6.stream.6
+   # an indented comment
+AF_INET.SOCK_DGRAM.IPPROTO_UDP
+EOF
+policy_rules=$'unix.*.*\ninet.stream.tcp\ninet6.stream.tcp\ninet.dgram.udp'
+
+begin "check --file reads a policy with comments and blank lines"
+ll check --file "$tmp/policy"
+expect_rc 0
+expect_out "$policy_rules"
+expect_err_empty
+end_test
+
+begin "check -f POLICY RULE: the policy's rules, then the rule"
+ll check -f "$tmp/policy" packet.raw.all
+expect_rc 0
+expect_out "$policy_rules"$'\npacket.raw.all'
+expect_err_empty
+end_test
+
+begin "check --file - reads the policy from stdin"
+stdin_file=$tmp/policy
+ll check --file -
+expect_rc 0
+expect_out "$policy_rules"
+expect_err_empty
+end_test
+
+printf 'unix.*.*\n# a comment\n\ninet.stream.nosuch\ninet.stream.tcp\n' >"$tmp/bad-policy"
+begin "check --file: a bad rule is reported with its line number"
+ll check --file "$tmp/bad-policy"
+expect_rc 1
+expect_err_has "llsock: bad policy $tmp/bad-policy: line 4: unknown protocol name \"nosuch\""
+expect_out_empty
+end_test
+
+printf 'inet.stream.tcp\nunix.*.* inet.dgram.udp\n' >"$tmp/two-per-line"
+begin "check --file: two rules on a line are an error"
+ll check --file "$tmp/two-per-line"
+expect_rc 1
+expect_err_has "line 2: one rule per line"
+expect_out_empty
+end_test
+
+begin "check --file with a missing file fails"
+ll check --file "$tmp/missing"
+expect_rc 1
+expect_err_has "llsock: cannot open policy $tmp/missing: No such file or directory"
+expect_out_empty
+end_test
+
+# check --json.
+
+if [ -n "$have_jq" ]; then
+	begin "check --json prints the rules as JSON on stdout only"
+	ll check --json inet.stream.6 'unix.*.*' inet.packet.0
+	expect_rc 0
+	expect_json '.rules | length == 3
+		and .[0] == {rule: "inet.stream.tcp", family: 2, type: 1, protocol: 6}
+		and .[1] == {rule: "unix.*.*", family: 1, type: -1, protocol: -1}
+		and .[2] == {rule: "packet.packet.0", family: 17, type: 10, protocol: 0}'
+	expect_err_empty
+	end_test
+
+	begin "check --json --file - reads stdin"
+	stdin_file=$tmp/policy
+	ll check --json --file -
+	expect_rc 0
+	expect_json '[.rules[].rule] == ["unix.*.*", "inet.stream.tcp", "inet6.stream.tcp", "inet.dgram.udp"]'
+	expect_err_empty
+	end_test
+
+	begin "check --json without rules prints an empty list"
+	ll check --json
+	expect_rc 0
+	expect_json '.rules == []'
+	expect_err_empty
+	end_test
+else
+	skip "check --json prints the rules as JSON on stdout only" "$no_jq"
+	skip "check --json --file - reads stdin" "$no_jq"
+	skip "check --json without rules prints an empty list" "$no_jq"
+fi
+
+begin "check --json with a bad rule: the error on stderr, nothing on stdout"
+ll check --json inet.stream.tcp inet.bad.0
+expect_rc 1
+expect_err_has 'llsock: bad rule "inet.bad.0": unknown type name "bad"'
+expect_out_empty
+end_test
+
+# status and load on a kernel that refuses BPF LSM programs.
+
+if [ "$lsm_state" = refused ]; then
+	begin "status says this kernel refuses LSM programs"
+	ll status
+	expect_rc 0
+	expect_out_has "kernel:     $(uname -r)"
+	expect_out_has "LSM progs:  refused by this kernel"
+	expect_out_has "llsock:     not loaded"
+	expect_err_empty
+	end_test
+
+	if [ -n "$have_jq" ]; then
+		begin "status --json says this kernel refuses LSM programs"
+		ll status --json
+		expect_rc 0
+		# shellcheck disable=SC2016 # $k is jq's
+		expect_json '.kernel == $k and .lsm_programs_refused == true and .loaded == false' \
+			--arg k "$(uname -r)"
+		expect_err_empty
+		end_test
+	else
+		skip "status --json says this kernel refuses LSM programs" "$no_jq"
+	fi
+
+	begin "load fails: this kernel refuses LSM programs, and how to go on"
+	ll load
+	expect_rc 2
+	expect_err_has "llsock: cannot load llsock: this kernel ($(uname -r)) refuses BPF LSM programs"
+	# shellcheck disable=SC2016 # backquotes in the text
+	expect_err_matches '^Hint: .*`make demo`' "a Hint: line mentioning \`make demo\`"
+	expect_out_empty
+	if [ "$rc" = 0 ]; then
+		# The probe was wrong: leave the host as it was.
+		"$LLSOCK" unload >/dev/null 2>&1
+		problem "llsock loaded (and was unloaded again)"
+	fi
+	end_test
+else
+	skip "status says this kernel refuses LSM programs" "$lsm_why"
+	skip "status --json says this kernel refuses LSM programs" "$lsm_why"
+	skip "load fails: this kernel refuses LSM programs, and how to go on" "$lsm_why"
+fi
+
+begin "load with a bad --max-rules is a usage error"
+ll load --max-rules 3
+expect_rc 1
+expect_err_has 'llsock: --max-rules: expected a number of at least 16, got "3"'
+expect_err_has "Try 'llsock load --help'."
+end_test
+
+begin "load with a bad --max-bindings is a usage error"
+ll load --max-bindings 0
+expect_rc 1
+expect_err_has 'llsock: --max-bindings: expected a positive number, got "0"'
+end_test
+
+# Not root. As root, the tests drop to nobody; as another user, they
+# run as that user.
+
+as_user=''
+user_why=''
+if [ -z "$is_root" ]; then
+	as_user=self
+elif ! command -v setpriv >/dev/null; then
+	user_why='setpriv (util-linux) is not installed'
+elif ! "${nobody[@]}" "$LLSOCK" --version >/dev/null 2>&1; then
+	user_why="nobody (uid 65534) cannot run $LLSOCK"
+else
+	as_user=nobody
+fi
+ll_user() {
+	if [ "$as_user" = nobody ]; then
+		ll_nobody "$@"
+	else
+		ll "$@"
+	fi
+}
+
+not_root() { # NAME ARGS...
+	local test_name=$1
+	shift
+	if [ -z "$as_user" ]; then
+		skip "$test_name" "$user_why"
+		return 1
+	fi
+	begin "$test_name"
+	ll_user "$@"
+}
+
+# Where the cause is known (not root), the Hint says it.
+root_hint='^(llsock: .*(must be|as) root|Hint: .*as root|Hint: run it with sudo)'
+root_text="a message that llsock must run as root"
+
+if not_root "not root: load fails and says it needs root" load; then
+	expect_rc 2
+	expect_err_has "llsock: cannot load llsock: must be root"
+	expect_err_matches '^Hint: ' "a Hint: line"
+	expect_out_empty
+	end_test
+fi
+
+if not_root "not root: apply fails and says it needs root" \
+	apply "${own_cgroup:-/sys/fs/cgroup}" inet.stream.tcp; then
+	expect_rc 2
+	expect_err_has "llsock: cannot apply policy to"
+	expect_err_matches "$root_hint" "$root_text"
+	expect_out_empty
+	end_test
+fi
+
+if not_root "not root: unload fails and says it needs root" unload; then
+	expect_rc 2
+	expect_err_has "llsock: cannot unload llsock"
+	expect_err_matches "$root_hint" "$root_text"
+	expect_out_empty
+	end_test
+fi
+
+if not_root "not root: run fails and says it needs root" \
+	run --allow 'unix.*.*' -- true; then
+	expect_rc 2
+	expect_err_has "llsock: cannot create sandbox"
+	expect_err_matches "$root_hint" "$root_text"
+	expect_out_empty
+	end_test
+fi
+
+if not_root "not root: status works and says LSM support is unknown" status; then
+	expect_rc 0
+	expect_out_has "LSM progs:  unknown (not root)"
+	expect_err_empty
+	end_test
+fi
+
+if [ -z "$have_jq" ]; then
+	skip "not root: status --json has lsm_programs_refused null" "$no_jq"
+elif not_root "not root: status --json has lsm_programs_refused null" status --json; then
+	expect_rc 0
+	expect_json '.lsm_programs_refused == null and (.loaded | type) == "boolean"'
+	expect_err_empty
+	end_test
+fi
+
+if not_root "not root: check needs no privilege" check inet.stream.6; then
+	expect_rc 0
+	expect_out "inet.stream.tcp"
+	expect_err_empty
+	end_test
+fi
+
+# Commands that need llsock loaded, as root while it is not.
+
+not_loaded() { # NAME ARGS...
+	local test_name=$1
+	shift
+	if [ -z "$is_root" ]; then
+		skip "$test_name" "not root: the command would fail for want of privilege first"
+		return 1
+	fi
+	if [ -n "$loaded" ]; then
+		skip "$test_name" "llsock is loaded on this host"
+		return 1
+	fi
+	begin "$test_name"
+	ll "$@"
+}
+# shellcheck disable=SC2016 # backquotes in the text
+load_hint='Hint: llsock is not loaded: run `llsock load` first.'
+
+for spec in "apply|cannot apply policy to $own_cgroup" "clear|cannot clear $own_cgroup" \
+	"show|cannot show $own_cgroup"; do
+	c=${spec%%|*}
+	test_name="not loaded: $c CGROUP fails and says to run llsock load"
+	if [ -z "$own_cgroup" ]; then
+		skip "$test_name" "no cgroup v2 hierarchy is mounted"
+		continue
+	fi
+	args=("$c" "$own_cgroup")
+	[ "$c" != apply ] || args+=(inet.stream.tcp)
+	if not_loaded "$test_name" "${args[@]}"; then
+		expect_rc 2
+		expect_err_has "llsock: ${spec#*|}"
+		expect_err_has "$load_hint"
+		expect_out_empty
+		end_test
+	fi
+done
+
+for args in "show" "show --json" "unload" "monitor --timeout 1" "monitor --json --count 1"; do
+	# shellcheck disable=SC2086 # ARGS are words
+	if not_loaded "not loaded: $args fails and says to run llsock load" $args; then
+		expect_rc 2
+		expect_err_matches '^llsock: cannot ' "llsock: cannot ..."
+		expect_err_has "$load_hint"
+		expect_out_empty
+		end_test
+	fi
+done
+
+if not_loaded "not loaded: run fails, says to run llsock load, leaves no cgroup" \
+	run --allow 'unix.*.*' -- true; then
+	expect_rc 2
+	expect_err_has "llsock: cannot create sandbox"
+	expect_err_has "$load_hint"
+	expect_out_empty
+	[ -z "$(leftovers | sort | comm -13 "$tmp/before" -)" ] ||
+		problem "expected no new llsock-* cgroup in $own_cgroup"
+	end_test
+fi
+
+# run: the ruleset comes first.
+
+begin "run without rules nor LL_SOCKET_CREATE is a usage error"
+ll run -- true
+expect_rc 1
+expect_err_has "llsock: no rules: give --allow RULE, --file POLICY, or set LL_SOCKET_CREATE"
+expect_err_has "Try 'llsock run --help'."
+expect_out_empty
+end_test
+
+begin "run with a bad LL_SOCKET_CREATE names the bad entry"
+ll_env 'LL_SOCKET_CREATE=unix.*.*:2.1.6:inet.bad.0' run -- true
+expect_rc 1
+expect_err_has 'llsock: bad LL_SOCKET_CREATE: entry 3: unknown type name "bad"'
+expect_out_empty
+end_test
+
+begin "run with an out-of-range LL_SOCKET_CREATE entry names it"
+ll_env 'LL_SOCKET_CREATE=1.-1.-1:300.1.1' run -- true
+expect_rc 1
+expect_err_has 'llsock: bad LL_SOCKET_CREATE: entry 2: family 300 out of range'
+expect_out_empty
+end_test
+
+begin "run --allow with a bad rule fails before running anything"
+ll run --allow bad.rule -- touch "$tmp/ran"
+expect_rc 1
+expect_err_has 'llsock: bad rule "bad.rule": "bad.rule" is not family.type.protocol'
+expect_out_empty
+[ ! -e "$tmp/ran" ] || problem "expected the command not to run"
+end_test
+
+begin "run --file with a missing policy fails"
+ll run --file "$tmp/missing" -- true
+expect_rc 1
+expect_err_has "llsock: cannot open policy $tmp/missing: No such file or directory"
+expect_out_empty
+end_test
+
+begin "run without a command is a usage error"
+ll run --allow 'unix.*.*'
+expect_rc 1
+expect_err_has "llsock: missing CMD"
+expect_err_has "Try 'llsock run --help'."
+expect_out_empty
+end_test
+
+# monitor: options.
+
+begin "monitor --count 0 is a usage error"
+ll monitor --count 0
+expect_rc 1
+expect_err_has 'llsock: --count: expected a positive number, got "0"'
+expect_err_has "Try 'llsock monitor --help'."
+expect_out_empty
+end_test
+
+begin "monitor --timeout x is a usage error"
+ll monitor --timeout x
+expect_rc 1
+expect_err_has 'llsock: --timeout: expected seconds (0..86400), got "x"'
+expect_err_has "Try 'llsock monitor --help'."
+expect_out_empty
+end_test
+
+begin "monitor --timeout past a day is a usage error"
+ll monitor --timeout 86401
+expect_rc 1
+expect_err_has 'got "86401"'
+expect_out_empty
+end_test
+
+# Other usage errors of the commands that take a CGROUP.
+
+begin "apply without a CGROUP is a usage error"
+ll apply
+expect_rc 1
+expect_err_has "llsock: missing CGROUP"
+expect_err_has "Try 'llsock apply --help'."
+end_test
+
+# Not a cgroup either: should the rule ever be checked last, nothing binds.
+begin "apply with a bad rule fails before touching the cgroup"
+ll apply "$tmp" bad.rule
+expect_rc 1
+expect_err_has 'llsock: bad rule "bad.rule"'
+expect_out_empty
+end_test
+
+begin "clear without a CGROUP is a usage error"
+ll clear
+expect_rc 1
+expect_err_has "llsock: expected one CGROUP"
+expect_err_has "Try 'llsock clear --help'."
+end_test
+
+begin "show with two CGROUPs is a usage error"
+ll show / /
+expect_rc 1
+expect_err_has "llsock: expected at most one CGROUP"
+expect_err_has "Try 'llsock show --help'."
+end_test
+
+# Nothing left behind.
+
+begin "no sandbox cgroup or pin left behind"
+cmdline="find $own_cgroup -name 'llsock-*'; ls /sys/fs/bpf/llsock"
+rc=0
+: >"$tmp/out"
+leftovers | sort | comm -13 "$tmp/before" - >"$tmp/err"
+[ ! -s "$tmp/err" ] || problem "expected no new llsock-* cgroup, nor /sys/fs/bpf/llsock"
+end_test
+
+echo "TAP version 13"
+echo "1..$n"
+cat "$tmp/tap"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
