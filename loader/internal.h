@@ -16,6 +16,13 @@ struct llsock_ruleset {
 	size_t nr_rules;
 	size_t capacity;
 	struct llsock_socket_attr *rules;
+	/*
+	 * Open-addressing index of @rules by key, so that a rule on a key
+	 * already there merges into it, as in a Landlock ruleset: position
+	 * + 1 per slot, 0 for empty. Built on demand; NULL when stale.
+	 */
+	__u32 *index;
+	size_t index_size;
 };
 
 /* Orders socket rule keys by family, then type, then protocol. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,12 +73,36 @@ static void hint(const char *fmt, ...)
  * Reports a failed library call and returns the exit status for it.
  * Errors that the user's input explains are exit 1, the rest exit 2.
  */
+/* What an errno from libllsock means here, where strerror() misleads. */
+static const char *describe(int err)
+{
+	switch (-err) {
+	case ENOPKG:
+		return "llsock is not loaded";
+	case ENOTDIR:
+		return "not a cgroup v2 directory";
+	case E2BIG:
+		return "too many layers on one path, or too deep";
+	case EXDEV:
+		return "outside the cgroup v2 hierarchy's root mount";
+	case ENOSPC:
+		return "llsock's maps are full";
+	default:
+		return strerror(-err);
+	}
+}
+
 static int fail(int err, const char *what, const char *object)
 {
 	struct llsock_probe probe;
 
 	error("cannot %s%s%s: %s", what, object ? " " : "",
-	      object ? object : "", strerror(-err));
+	      object ? object : "", describe(err));
+	if (geteuid() != 0 && (err == -ENOPKG || err == -EPERM ||
+			       err == -EACCES)) {
+		hint("run llsock as root: it needs CAP_BPF, CAP_SYS_ADMIN and write access to the cgroup tree.");
+		return EXIT_KERNEL;
+	}
 	switch (-err) {
 	case ENOPKG:
 		hint("llsock is not loaded: run `llsock load` first.");
@@ -100,9 +125,7 @@ static int fail(int err, const char *what, const char *object)
 	case EPERM:
 	case EACCES:
 		llsock_probe(&probe);
-		if (!probe.root)
-			hint("run llsock as root: it needs CAP_BPF, CAP_SYS_ADMIN and write access to the cgroup tree.");
-		else if (probe.bpf_denied)
+		if (probe.bpf_denied)
 			hint("this task may not use bpf(2): a task that llsock restricts cannot change or read policies.");
 		else if (probe.lsm_progs_refused)
 			hint("this kernel refuses BPF LSM programs; `make demo` runs llsock in a VM on a Debian kernel.");
@@ -128,11 +151,21 @@ static int usage_error(const char *command, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* getopt's '?': an unknown option, or one missing its argument. */
-static int bad_option(const char *command, char **argv)
+/*
+ * getopt's '?' (unknown option) or ':' (missing argument; optstrings start
+ * with ':'). A short option is named by optopt, a long one by its word.
+ */
+static int bad_option(const char *command, int opt, char **argv)
 {
-	return usage_error(command, "bad option \"%s\" (unknown, or missing its argument)",
-			   argv[optind - 1]);
+	const char *word = argv[optind - 1];
+	char name[3] = { '-', (char)optopt, '\0' };
+
+	/* In a bundle such as -xj, argv[optind - 1] is not the option. */
+	if (strncmp(word, "--", 2))
+		word = name;
+	if (opt == ':')
+		return usage_error(command, "option %s needs a value", word);
+	return usage_error(command, "unknown option %s", word);
 }
 
 static void print_json(struct json_object *obj)
@@ -196,7 +229,7 @@ static int common_options(int argc, char **argv, const char *name,
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, json ? "jh" : "h",
+	while ((opt = getopt_long(argc, argv, json ? ":jh" : ":h",
 				  json ? with_json : with_json + 1,
 				  NULL)) != -1) {
 		switch (opt) {
@@ -207,7 +240,7 @@ static int common_options(int argc, char **argv, const char *name,
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return bad_option(name, argv);
+			return bad_option(name, opt, argv);
 		}
 	}
 	return -1;
@@ -275,7 +308,7 @@ static int cmd_load(int argc, char **argv)
 	struct llsock_load_opts opts = { .sz = sizeof(opts) };
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			if (parse_uint(optarg, &opts.max_rules) ||
@@ -298,7 +331,7 @@ static int cmd_load(int argc, char **argv)
 			fputs(usage_load, stdout);
 			return 0;
 		default:
-			return bad_option("load", argv);
+			return bad_option("load", opt, argv);
 		}
 	}
 	if (optind != argc)
@@ -386,12 +419,18 @@ static int add_rule_text(struct llsock_ruleset *ruleset, const char *text)
 static int add_policy_file(struct llsock_ruleset *ruleset, const char *path)
 {
 	char err[256];
+	struct stat st;
 	FILE *file;
 	int ret;
 
 	file = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	if (!file) {
 		error("cannot open policy %s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (fstat(fileno(file), &st) == 0 && S_ISDIR(st.st_mode)) {
+		error("cannot read policy %s: %s", path, strerror(EISDIR));
+		fclose(file);
 		return EXIT_USAGE;
 	}
 	ret = llsock_parse_policy(file, ruleset, err, sizeof(err));
@@ -469,7 +508,7 @@ static int cmd_check(int argc, char **argv)
 	ruleset = new_ruleset();
 	if (!ruleset)
 		return EXIT_KERNEL;
-	while ((opt = getopt_long(argc, argv, "f:jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:jh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			ret = add_policy_file(ruleset, optarg);
@@ -483,7 +522,7 @@ static int cmd_check(int argc, char **argv)
 			fputs(usage_check, stdout);
 			goto out;
 		default:
-			ret = bad_option("check", argv);
+			ret = bad_option("check", opt, argv);
 			goto out;
 		}
 	}
@@ -535,7 +574,7 @@ static int cmd_apply(int argc, char **argv)
 	ruleset = new_ruleset();
 	if (!ruleset)
 		return EXIT_KERNEL;
-	while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			ret = add_policy_file(ruleset, optarg);
@@ -546,7 +585,7 @@ static int cmd_apply(int argc, char **argv)
 			fputs(usage_apply, stdout);
 			goto out;
 		default:
-			ret = bad_option("apply", argv);
+			ret = bad_option("apply", opt, argv);
 			goto out;
 		}
 	}
@@ -899,40 +938,47 @@ static int cmd_run(int argc, char **argv)
 	struct llsock_ruleset *ruleset;
 	struct sigaction sa = { .sa_handler = forward_signal };
 	char path[PATH_MAX], err[256];
-	bool have_rules = false;
+	/* Rules in the order given; read after the options, --help first. */
+	struct { char kind; const char *text; } *given;
+	int nr_given = 0, opt, ret = 0, status, j;
 	const char *env;
-	int opt, ret = 0, status;
 	unsigned int i;
 	pid_t pid;
 
+	given = calloc(argc, sizeof(*given));
 	ruleset = new_ruleset();
-	if (!ruleset)
+	if (!ruleset || !given) {
+		free(given);
+		llsock_ruleset_free(ruleset);
 		return EXIT_KERNEL;
+	}
 	/* "+": options end at CMD, whose own options are not ours. */
-	while ((opt = getopt_long(argc, argv, "+a:f:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:a:f:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
-			ret = add_rule_text(ruleset, optarg);
-			have_rules = true;
-			break;
 		case 'f':
-			ret = add_policy_file(ruleset, optarg);
-			have_rules = true;
+			given[nr_given].kind = opt;
+			given[nr_given++].text = optarg;
 			break;
 		case OPT_HELP:
 			fputs(usage_run, stdout);
 			goto out;
 		default:
-			ret = bad_option("run", argv);
-		}
-		if (ret)
+			ret = bad_option("run", opt, argv);
 			goto out;
+		}
 	}
+	for (j = 0; j < nr_given && !ret; j++)
+		ret = given[j].kind == 'a' ?
+		      add_rule_text(ruleset, given[j].text) :
+		      add_policy_file(ruleset, given[j].text);
+	if (ret)
+		goto out;
 	if (optind == argc) {
 		ret = usage_error("run", "missing CMD");
 		goto out;
 	}
-	if (!have_rules) {
+	if (!nr_given) {
 		env = getenv("LL_SOCKET_CREATE");
 		if (!env) {
 			ret = usage_error("run",
@@ -982,6 +1028,7 @@ static int cmd_run(int argc, char **argv)
 	/* Children that outlive CMD keep the cgroup, and so the policy. */
 	llsock_sandbox_remove(path);
 out:
+	free(given);
 	llsock_ruleset_free(ruleset);
 	return ret;
 }
@@ -1066,7 +1113,7 @@ static int cmd_monitor(int argc, char **argv)
 	bool have_timeout = false;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "n:t:jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":n:t:jh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			if (parse_uint(optarg, &ctx.count) || !ctx.count)
@@ -1088,7 +1135,7 @@ static int cmd_monitor(int argc, char **argv)
 			fputs(usage_monitor, stdout);
 			return 0;
 		default:
-			return bad_option("monitor", argv);
+			return bad_option("monitor", opt, argv);
 		}
 	}
 	if (optind != argc)
@@ -1128,8 +1175,14 @@ int main(int argc, char **argv)
 	opterr = 0;
 	if (argc < 2)
 		return usage_error(NULL, "missing COMMAND");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	/* "llsock help COMMAND" is "llsock COMMAND --help". */
+	char *help[] = { argv[0], argc == 3 ? argv[2] : NULL, "--help", NULL };
+
+	if (!strcmp(argv[1], "help") && argc == 3) {
+		argc = 3;
+		argv = help;
+	} else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+		   !strcmp(argv[1], "help")) {
 		fputs(usage_main, stdout);
 		return 0;
 	}
@@ -1143,5 +1196,7 @@ int main(int argc, char **argv)
 		/* Each command parses its own options, from argv[1]. */
 		return commands[i].fn(argc - 1, argv + 1);
 	}
+	if (argv[1][0] == '-')
+		return usage_error(NULL, "unknown option %s", argv[1]);
 	return usage_error(NULL, "unknown command \"%s\"", argv[1]);
 }

@@ -54,9 +54,56 @@ static bool in_range(__s32 value, __s32 max, bool wildcard)
 	return value >= 0 && value <= max;
 }
 
+static size_t key_hash(const struct llsock_socket_attr *rule)
+{
+	__u32 h = (__u32)rule->family * 0x9e3779b1u ^
+		  (__u32)rule->type * 0x85ebca77u ^
+		  (__u32)rule->protocol * 0xc2b2ae3du;
+
+	return h ^ (h >> 15);
+}
+
+static bool same_key(const struct llsock_socket_attr *a,
+		     const struct llsock_socket_attr *b)
+{
+	return a->family == b->family && a->type == b->type &&
+	       a->protocol == b->protocol;
+}
+
+/* The index slot of @rule's key: the rule there, or an empty slot. */
+static __u32 *index_slot(const struct llsock_ruleset *ruleset,
+			 const struct llsock_socket_attr *rule)
+{
+	size_t mask = ruleset->index_size - 1, i = key_hash(rule) & mask;
+
+	while (ruleset->index[i] &&
+	       !same_key(&ruleset->rules[ruleset->index[i] - 1], rule))
+		i = (i + 1) & mask;
+	return &ruleset->index[i];
+}
+
+/* (Re)builds the index with room for twice the rules it may hold. */
+static int index_build(struct llsock_ruleset *ruleset, size_t rules)
+{
+	size_t size = 64, i;
+
+	while (size < 2 * rules)
+		size *= 2;
+	free(ruleset->index);
+	ruleset->index = calloc(size, sizeof(*ruleset->index));
+	if (!ruleset->index)
+		return -ENOMEM;
+	ruleset->index_size = size;
+	for (i = 0; i < ruleset->nr_rules; i++)
+		*index_slot(ruleset, &ruleset->rules[i]) = i + 1;
+	return 0;
+}
+
 int llsock_add_rule(struct llsock_ruleset *ruleset, int rule_type,
 		    const void *rule_attr, __u32 flags)
 {
+	__u32 *slot;
+	int ret;
 	struct llsock_socket_attr rule;
 
 	if (flags)
@@ -82,6 +129,17 @@ int llsock_add_rule(struct llsock_ruleset *ruleset, int rule_type,
 	if (rule.family == AF_INET && rule.type == SOCK_PACKET)
 		rule.family = AF_PACKET;
 
+	if (!ruleset->index || 2 * (ruleset->nr_rules + 1) > ruleset->index_size) {
+		ret = index_build(ruleset, ruleset->nr_rules + 1);
+		if (ret)
+			return ret;
+	}
+	slot = index_slot(ruleset, &rule);
+	if (*slot) {
+		ruleset->rules[*slot - 1].allowed_access |= rule.allowed_access;
+		return 0;
+	}
+
 	if (ruleset->nr_rules == ruleset->capacity) {
 		size_t capacity = ruleset->capacity ? 2 * ruleset->capacity : 16;
 		struct llsock_socket_attr *rules;
@@ -93,6 +151,7 @@ int llsock_add_rule(struct llsock_ruleset *ruleset, int rule_type,
 		ruleset->capacity = capacity;
 	}
 	ruleset->rules[ruleset->nr_rules++] = rule;
+	*slot = ruleset->nr_rules;
 	return 0;
 }
 
@@ -101,6 +160,7 @@ void llsock_ruleset_free(struct llsock_ruleset *ruleset)
 	if (!ruleset)
 		return;
 	free(ruleset->rules);
+	free(ruleset->index);
 	free(ruleset);
 }
 
@@ -155,6 +215,9 @@ size_t llsock_ruleset_normalize(struct llsock_ruleset *ruleset)
 {
 	size_t i, n = 0;
 
+	/* Positions change: the index is rebuilt when next needed. */
+	free(ruleset->index);
+	ruleset->index = NULL;
 	if (!ruleset->nr_rules)
 		return 0;
 	qsort(ruleset->rules, ruleset->nr_rules, sizeof(*ruleset->rules),

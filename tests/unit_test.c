@@ -240,16 +240,36 @@ TEST(sandboxer_environment)
 	llsock_ruleset_free(ruleset);
 }
 
-TEST(normalize_merges_duplicates)
+/* As in a Landlock ruleset, a rule on a key already there merges into it. */
+TEST(same_key_merges)
 {
 	struct llsock_ruleset *ruleset = new_ruleset();
+	int i;
 
 	ASSERT_NE(NULL, ruleset);
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 6));
 	ASSERT_EQ(0, add_rule(ruleset, AF_UNIX, -1, -1));
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 6));
-	ASSERT_EQ(2, llsock_ruleset_normalize(ruleset));
-	ASSERT_EQ(AF_UNIX, llsock_ruleset_rule(ruleset, 0)->family);
+	ASSERT_EQ(2, llsock_ruleset_size(ruleset));
+	/* The alias makes these two one key. */
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_PACKET, 3));
+	ASSERT_EQ(0, add_rule(ruleset, AF_PACKET, SOCK_PACKET, 3));
+	ASSERT_EQ(3, llsock_ruleset_size(ruleset));
+	/* Insertion order stays. */
+	ASSERT_EQ(AF_INET, llsock_ruleset_rule(ruleset, 0)->family);
+	ASSERT_EQ(AF_PACKET, llsock_ruleset_rule(ruleset, 2)->family);
+
+	/* Many keys, each twice, through several index rebuilds. */
+	for (i = 0; i < 5000; i++)
+		ASSERT_EQ(0, add_rule(ruleset, i % 200, -1, i));
+	for (i = 0; i < 5000; i++)
+		ASSERT_EQ(0, add_rule(ruleset, i % 200, -1, i));
+	ASSERT_EQ(5003, llsock_ruleset_size(ruleset));
+	ASSERT_EQ(5003, llsock_ruleset_normalize(ruleset));
+	ASSERT_EQ(0, llsock_ruleset_rule(ruleset, 0)->family);
+	/* Adding after a normalization still finds the keys. */
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 6));
+	ASSERT_EQ(5003, llsock_ruleset_size(ruleset));
 	llsock_ruleset_free(ruleset);
 }
 
