@@ -27,7 +27,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean check host-test vm-test vm-shell demo bench deps
+.PHONY: all clean check demo deps
 
 LIB_SRCS	:= ruleset merge names cgroup store load sandbox
 LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/lib/%.o)
@@ -93,6 +93,11 @@ $(BUILD)/static/llsock: loader/llsock.c $(BUILD)/static/libllsock.a | $(BUILD)/s
 		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -o $@
 
 include tests/tests.mk
+
+# Every test: host suites, then the VM suites on Debian's 6.1 and 6.12.
+check: all host-tests vm-tests
+	$(Q)tests/deps vm source
+	$(Q)BUILD=$(BUILD) tests/check
 
 # The main job, end to end: on this machine if its kernel runs BPF LSM
 # programs, else in a VM on Debian's stock 6.12 kernel.
