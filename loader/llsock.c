@@ -934,7 +934,13 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{}
 	};
-	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	/*
+	 * The terminal sends SIGINT and SIGQUIT to CMD itself, which shares
+	 * our process group: ignore them. Signals sent to llsock alone are
+	 * passed on.
+	 */
+	static const int forwarded[] = { SIGTERM, SIGHUP };
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	struct llsock_ruleset *ruleset;
 	struct sigaction sa = { .sa_handler = forward_signal };
 	char path[PATH_MAX], err[256];
@@ -1017,6 +1023,8 @@ static int cmd_run(int argc, char **argv)
 	run_child = pid;
 	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+	sigaction(SIGINT, &ignore, NULL);
+	sigaction(SIGQUIT, &ignore, NULL);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			status = EXIT_KERNEL << 8;
