@@ -93,6 +93,7 @@ $(BUILD)/static/llsock: loader/llsock.c $(BUILD)/static/libllsock.a | $(BUILD)/s
 		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -o $@
 
 include tests/tests.mk
+include tests/bench.mk
 
 # Every test: host suites, then the VM suites on Debian's 6.1 and 6.12.
 check: all host-tests vm-tests

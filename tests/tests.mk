@@ -10,12 +10,15 @@ TEST_WARNINGS	:= -Wall -Wno-format-truncation
 # Suites built for both the host and the VM.
 HOST_TESTS	:= unit_test validate_test
 VM_TESTS	:= validate_test socket_test policy_test lifecycle_test
-TEST_DEPS	:= tests/common.h loader/libllsock.h loader/internal.h $(KSFT_DIR)/kselftest_harness.h
+TEST_DEPS	:= tests/common.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
 
-$(KSFT_DIR)/kselftest_harness.h: tests/ksft-headers | $(BUILD)
+# The headers keep their dates from the kernel tarball: a stamp says when
+# the link to them was made.
+$(BUILD)/.ksft: tests/ksft-headers | $(BUILD)
 	$(call msg,KSFT,$(KSFT_DIR))
 	$(Q)ln -sfn "$$(tests/ksft-headers)" $(KSFT_DIR)
-	$(Q)test -f $@ && touch -h $(KSFT_DIR)
+	$(Q)test -f $(KSFT_DIR)/kselftest_harness.h
+	$(Q)touch $@
 
 $(BUILD)/tests/model.o: tests/model.c tests/model.h | $(BUILD)/tests
 	$(call msg,CC,$@)

@@ -1,0 +1,957 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bench: what llsock costs the calls it sits on, in guest instructions.
+ *
+ * Runs as root in a VM under QEMU's `-icount shift=0` (see `make bench`),
+ * where one nanosecond of guest time is one guest instruction: a
+ * CLOCK_MONOTONIC delta around a call counts the instructions the call
+ * made the guest run, kernel included. Each call is timed on its own and
+ * the median call of a batch is kept: it repeats to the instruction, while
+ * a batch's total moves by several percent with deferred work (RCU
+ * callbacks freeing sockets, slab refills) that lands in some batches and
+ * not others. The mean call is reported beside it.
+ *
+ * Everything happens in one boot and one process: measure with no program,
+ * load llsock, bind the rulesets, measure every configuration, unload and
+ * measure with no program again (the drift check). Each configuration runs
+ * in a child process that enters its cgroup: the bench itself stays
+ * unrestricted, since a restricted task cannot use bpf(2), and drains the
+ * denial events between batches so that every denial writes its event.
+ *
+ * Prints a table of instructions per call and overhead against no program,
+ * then one line
+ *   bench: worst unrestricted overhead X%, worst restricted overhead Y%
+ * Exit status: 0 measured (whether or not the targets are met), 1 usage
+ * error, 2 a setup step or a measurement failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <dirent.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "libllsock.h"
+#include "llsock.h"	/* LLSOCK_FILTER_SLOTS */
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define BENCH_CGROUP	CGROUP_ROOT "/llsock-bench"
+#define STAT_DIR	"/tmp/llsock-bench"
+/*
+ * Four components: the walk checks exec permission on the four directories
+ * it goes through (/, tmp, llsock-bench, d), an inode_permission() each.
+ */
+#define STAT_PATH	STAT_DIR "/d/f"
+
+/* Targets of the issue, against no program. */
+#define TARGET_UNRESTRICTED	2.0
+#define TARGET_RESTRICTED	10.0
+
+#define MAX_BATCHES	64
+#define SETTLE_US	200000
+/*
+ * The denial ring buffer (256 KiB) holds about 3,600 events of 72 bytes:
+ * a denied batch stays below that, so that every denial in it writes its
+ * event instead of counting a lost one.
+ */
+#define DENIED_BATCH_MAX	2000
+
+/* The calls measured, each checked against what it must return. */
+enum call {
+	CALL_SOCKET,		/* socket(AF_UNIX, SOCK_DGRAM, 0) + close */
+	CALL_SOCKET_DENIED,	/* the same, refused with EACCES */
+	CALL_SOCKET_NO_FAMILY,	/* socket(NO_FAMILY, ...): EAFNOSUPPORT */
+	CALL_STAT,		/* stat(STAT_PATH) */
+};
+
+/*
+ * At or above NPROTO: __sock_create() fails right before the
+ * socket_create hook, the no-program reference of a denial.
+ */
+#define NO_FAMILY	255
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
+static const int call_expect[] = {
+	[CALL_SOCKET] = 0,
+	[CALL_SOCKET_DENIED] = EACCES,
+	[CALL_SOCKET_NO_FAMILY] = EAFNOSUPPORT,
+	[CALL_STAT] = 0,
+};
+
+enum phase {
+	PHASE_NO_PROGRAM,	/* before llsock_load() */
+	PHASE_EMPTY,		/* loaded, nothing bound */
+	PHASE_BOUND,		/* every ruleset bound */
+};
+
+/* What a row counts in. */
+enum role {
+	ROLE_UNRESTRICTED,	/* X of the verdict line */
+	ROLE_RESTRICTED,	/* Y of the verdict line */
+	ROLE_INFO,		/* shown, not judged */
+};
+
+/* One measured configuration: a call made by a task in a cgroup. */
+struct sample {
+	enum call call;
+	const char *cgroup;	/* under BENCH_CGROUP */
+	/* Guest instructions per call, clock reads taken out. */
+	double median;		/* median over batches of the median call */
+	double mean;		/* every call, deferred work included */
+	double mean_min, mean_max;	/* of the batch means */
+	double spread;		/* (max - min) / median of the batch medians, % */
+};
+
+struct row {
+	int group;		/* index in group_titles */
+	enum phase phase;
+	enum role role;
+	const char *name;
+	const char *cgroup;
+	enum call call;
+	enum call base_call;	/* measured in the same cgroup, no program */
+	struct sample result;
+	const struct sample *base;
+};
+
+static const char *const group_titles[] = {
+	"socket(AF_UNIX, SOCK_DGRAM, 0) + close",
+	"socket(AF_UNIX, SOCK_DGRAM, 0) denied; no program: socket(" STR(NO_FAMILY)
+	", ...) failing right before the hook",
+	"stat(\"" STAT_PATH "\"), which llsock's guard hooks see",
+};
+
+#define LAYERS_16 "layers-16/l1/l2/l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14/l15/l16"
+
+static struct row rows[] = {
+	{ 0, PHASE_EMPTY, ROLE_INFO, "unrestricted, nothing bound anywhere",
+	  "free", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_UNRESTRICTED, "unrestricted, a sibling cgroup bound",
+	  "free", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "1 layer, 1 rule",
+	  "rules-1", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "1 layer, 100 rules",
+	  "rules-100", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "1 layer, 10000 rules",
+	  "rules-10000", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "stack of 1 layer",
+	  "layers-1/l1", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "stack of 4 layers",
+	  "layers-4/l1/l2/l3/l4", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "stack of 16 layers",
+	  LAYERS_16, CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_INFO, "1 layer, allowed by unix.*.* only",
+	  "wildcard", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_INFO, "1 layer, task 2 cgroups below it",
+	  "below/a/b", CALL_SOCKET, CALL_SOCKET },
+	{ 1, PHASE_BOUND, ROLE_INFO, "1 layer: EACCES + ring-buffer event",
+	  "denied", CALL_SOCKET_DENIED, CALL_SOCKET_NO_FAMILY },
+	{ 2, PHASE_BOUND, ROLE_INFO, "unrestricted, a sibling cgroup bound",
+	  "free", CALL_STAT, CALL_STAT },
+	{ 2, PHASE_BOUND, ROLE_INFO, "1 layer, 1 rule",
+	  "rules-1", CALL_STAT, CALL_STAT },
+};
+
+#define NR_ROWS		(sizeof(rows) / sizeof(rows[0]))
+#define NR_GROUPS	(sizeof(group_titles) / sizeof(group_titles[0]))
+
+/* The no-program references, one per (call, cgroup). */
+static struct sample bases[NR_ROWS];
+static unsigned int nr_bases;
+/* Those of the free cgroup, measured again after llsock_unload(). */
+#define MAX_DRIFT	2
+static struct sample drift[MAX_DRIFT];
+static const struct sample *drift_base[MAX_DRIFT];
+static unsigned int nr_drift;
+
+static unsigned int iterations = 20000;
+static unsigned int batches = 5;
+static bool no_guard;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: bench [--iterations N] [--batches N] [--no-guard]\n"
+"\n"
+"Guest instructions per call with and without llsock, in a VM under\n"
+"-icount shift=0 (make bench). Runs as root, with llsock not loaded.\n"
+"\n"
+"  -n, --iterations N  calls per batch (default 20000; denied: at most %d)\n"
+"  -b, --batches N     timed batches per row, after a warm-up (default 5)\n"
+"      --no-guard      load llsock without its guard hooks\n"
+"  -h, --help          this text\n", DENIED_BATCH_MAX);
+}
+
+static int fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bench: cannot ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
+	return 2;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	ssize_t len = strlen(text);
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void cgroup_path(char *buf, size_t size, const char *cgroup)
+{
+	snprintf(buf, size, "%s/%s", BENCH_CGROUP, cgroup);
+}
+
+/* mkdir -p, under BENCH_CGROUP. */
+static int make_cgroup(const char *cgroup)
+{
+	char path[PATH_MAX], *p;
+
+	cgroup_path(path, sizeof(path), cgroup);
+	for (p = path + strlen(BENCH_CGROUP) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int remove_tree(const char *path)
+{
+	char child[PATH_MAX];
+	struct dirent *entry;
+	int tries;
+	DIR *dir;
+
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((entry = readdir(dir))) {
+		if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
+			continue;
+		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
+		remove_tree(child);
+	}
+	closedir(dir);
+	/* The cgroup of a child that just exited can stay busy a moment. */
+	for (tries = 0; tries < 100; tries++) {
+		if (!rmdir(path) || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -errno;
+		usleep(10000);
+	}
+	return -EBUSY;
+}
+
+/*
+ * Binds to @cgroup a ruleset of @rules ("family.type.protocol") and
+ * @fillers more rules with distinct keys that no measured call asks for:
+ * inet.{stream,dgram,raw,seqpacket}.(1000 + i).
+ */
+static int bind_layer(const char *cgroup, const char *const *rules, int fillers)
+{
+	static const int filler_types[] = {
+		SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET,
+	};
+	struct llsock_ruleset_attr attr = {
+		.handled_access_socket = LLSOCK_ACCESS_SOCKET_CREATE,
+	};
+	struct llsock_socket_attr rule;
+	struct llsock_ruleset *ruleset;
+	char path[PATH_MAX], err[128] = "";
+	int ret, i;
+
+	ret = llsock_create_ruleset(&attr, sizeof(attr), 0, &ruleset);
+	if (ret)
+		return fail(ret, "create a ruleset for %s", cgroup);
+	for (; *rules; rules++) {
+		ret = llsock_parse_rule(*rules, &rule, err, sizeof(err));
+		if (!ret)
+			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET,
+					      &rule, 0);
+		if (ret) {
+			ret = fail(ret, "add rule %s (%s)", *rules, err);
+			goto out;
+		}
+	}
+	for (i = 0; i < fillers; i++) {
+		rule = (struct llsock_socket_attr){
+			.allowed_access = LLSOCK_ACCESS_SOCKET_CREATE,
+			.family = AF_INET,
+			.type = filler_types[i % 4],
+			.protocol = 1000 + i,
+		};
+		ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
+		if (ret) {
+			ret = fail(ret, "add filler rule %d", i);
+			goto out;
+		}
+	}
+	cgroup_path(path, sizeof(path), cgroup);
+	ret = llsock_bind_cgroup(ruleset, path);
+	if (ret)
+		ret = fail(ret, "bind a ruleset to %s", path);
+out:
+	llsock_ruleset_free(ruleset);
+	return ret;
+}
+
+/* Binds a one-rule layer to each of @depth nested cgroups under @top. */
+static int bind_stack(const char *top, int depth)
+{
+	static const char *const allow[] = { "unix.dgram.0", NULL };
+	char cgroup[PATH_MAX];
+	size_t len;
+	int i, ret;
+
+	len = snprintf(cgroup, sizeof(cgroup), "%s", top);
+	for (i = 1; i <= depth; i++) {
+		len += snprintf(cgroup + len, sizeof(cgroup) - len, "/l%d", i);
+		ret = make_cgroup(cgroup);
+		if (ret)
+			return fail(ret, "create cgroup %s", cgroup);
+		ret = bind_layer(cgroup, allow, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int bind_all(void)
+{
+	static const char *const allow[] = { "unix.dgram.0", NULL };
+	/*
+	 * A cgroup beside the unrestricted task's, at its level: the program
+	 * cannot leave on the level mask alone and has to ask the filter.
+	 */
+	static const char *const sibling[] = { "inet.stream.tcp", NULL };
+	static const char *const wildcard[] = { "unix.*.*", NULL };
+	/* unix has rules, not for dgram: one rule lookup, a miss. */
+	static const char *const other[] = { "unix.stream.*", NULL };
+	int ret;
+
+	if ((ret = bind_layer("sibling", sibling, 0)) ||
+	    (ret = bind_layer("rules-1", allow, 0)) ||
+	    (ret = bind_layer("rules-100", allow, 99)) ||
+	    (ret = bind_layer("rules-10000", allow, 9999)) ||
+	    (ret = bind_layer("wildcard", wildcard, 0)) ||
+	    (ret = bind_layer("below", allow, 0)) ||
+	    (ret = bind_layer("denied", other, 0)) ||
+	    (ret = bind_stack("layers-1", 1)) ||
+	    (ret = bind_stack("layers-4", 4)) ||
+	    (ret = bind_stack("layers-16", 16)))
+		return ret;
+	return 0;
+}
+
+static int make_all_cgroups(void)
+{
+	static const char *const plain[] = {
+		"free", "sibling", "rules-1", "rules-100", "rules-10000",
+		"wildcard", "below/a/b", "denied", "layers-1/l1",
+		"layers-4/l1/l2/l3/l4", LAYERS_16,
+	};
+	unsigned int i;
+	int ret;
+
+	if (mkdir(BENCH_CGROUP, 0755))
+		return fail(errno, "create cgroup %s", BENCH_CGROUP);
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		ret = make_cgroup(plain[i]);
+		if (ret)
+			return fail(ret, "create cgroup %s", plain[i]);
+	}
+	return 0;
+}
+
+/*
+ * The filter of the BPF program skips the domain lookup for cgroups whose
+ * id (the inode number of a cgroup2 directory) shares no slot with a bound
+ * one. A shared slot would make the unrestricted rows pay that lookup, so
+ * say so if it happens.
+ */
+static void check_filter_slots(void)
+{
+	static const char *const bound[] = {
+		"sibling", "rules-1", "rules-100", "rules-10000", "wildcard",
+		"below", "denied",
+	};
+	char path[PATH_MAX];
+	struct stat st;
+	__u64 free_id;
+	unsigned int i;
+
+	cgroup_path(path, sizeof(path), "free");
+	if (stat(path, &st))
+		return;
+	free_id = st.st_ino;
+	for (i = 0; i < sizeof(bound) / sizeof(bound[0]); i++) {
+		cgroup_path(path, sizeof(path), bound[i]);
+		if (!stat(path, &st) &&
+		    (st.st_ino % LLSOCK_FILTER_SLOTS) == (free_id % LLSOCK_FILTER_SLOTS))
+			printf("note: cgroup free (id %llu) shares a filter slot with %s (id %llu)\n",
+			       (unsigned long long)free_id, bound[i],
+			       (unsigned long long)st.st_ino);
+	}
+}
+
+struct batch_result {
+	__u64 sum;		/* guest time of all the calls: instructions */
+	__u32 median;		/* of the median call */
+	__u32 calls;
+	__u32 wrong;		/* calls that did not return as expected */
+	__s32 first_errno;	/* what the first wrong one returned */
+	__u32 clock;		/* cost of one clock read (warm-up only) */
+	__u32 pad;
+};
+
+static inline __u64 now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static inline int do_call(enum call call)
+{
+	struct stat st;
+	int fd;
+
+	switch (call) {
+	case CALL_SOCKET:
+	case CALL_SOCKET_DENIED:
+		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+		break;
+	case CALL_SOCKET_NO_FAMILY:
+		fd = socket(NO_FAMILY, SOCK_DGRAM, 0);
+		break;
+	case CALL_STAT:
+		return stat(STAT_PATH, &st) ? errno : 0;
+	default:
+		return EINVAL;
+	}
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Times each call on its own (see the top of the file); keeps the total. */
+static void run_batch(enum call call, __u32 *times, unsigned int n,
+		      struct batch_result *res)
+{
+	unsigned int i;
+	__u64 t0, t1;
+	int got;
+
+	memset(res, 0, sizeof(*res));
+	res->calls = n;
+	for (i = 0; i < n; i++) {
+		t0 = now();
+		got = do_call(call);
+		t1 = now();
+		times[i] = t1 - t0;
+		res->sum += t1 - t0;
+		if (got != call_expect[call] && !res->wrong++)
+			res->first_errno = got;
+	}
+	qsort(times, n, sizeof(*times), compare_u32);
+	res->median = times[n / 2];
+}
+
+/* The cost of the two clock reads around a call, to take out. */
+static __u32 clock_cost(__u32 *times, unsigned int n)
+{
+	unsigned int i;
+	__u64 t0;
+
+	for (i = 0; i < n; i++) {
+		t0 = now();
+		times[i] = now() - t0;
+	}
+	qsort(times, n, sizeof(*times), compare_u32);
+	return times[n / 2];
+}
+
+/*
+ * The child side of one sample: enter the cgroup, warm up, then one timed
+ * batch each time the parent says go.
+ */
+static void child_main(const struct sample *sample, unsigned int n,
+		       int to_parent, int from_parent)
+{
+	char path[PATH_MAX], pid[32];
+	struct batch_result res;
+	unsigned int b;
+	__u32 *times;
+	char go;
+
+	times = calloc(n, sizeof(*times));
+	if (!times)
+		_exit(4);
+	cgroup_path(path, sizeof(path), sample->cgroup);
+	strcat(path, "/cgroup.procs");
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (write_file(path, pid))
+		_exit(3);
+
+	/* Warm-up: page faults, caches, slabs; checked, not kept. */
+	run_batch(sample->call, times, n, &res);
+	res.clock = clock_cost(times, n);
+	if (write(to_parent, &res, sizeof(res)) != sizeof(res))
+		_exit(4);
+	for (b = 0; b < batches; b++) {
+		/* End of file: the parent gave up, and says why. */
+		if (read(from_parent, &go, 1) != 1)
+			_exit(0);
+		run_batch(sample->call, times, n, &res);
+		if (write(to_parent, &res, sizeof(res)) != sizeof(res))
+			_exit(4);
+	}
+	_exit(0);
+}
+
+static int count_event(const struct llsock_denial *denial, void *ctx)
+{
+	(*(unsigned long *)ctx)++;
+	return 0;
+}
+
+/* Reads every pending denial event; returns how many, or -errno. */
+static long drain_events(void)
+{
+	unsigned long count = 0;
+	int ret;
+
+	ret = llsock_monitor(count_event, &count, 0, NULL);
+	return ret ? ret : (long)count;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Fills @sample in; returns 0, or 2 after saying what failed. */
+static int measure(struct sample *sample, bool loaded)
+{
+	int to_parent[2], from_parent[2], status, expect;
+	double medians[MAX_BATCHES], clock = 0, sum = 0, mean;
+	unsigned int n = iterations, b, calls = 0;
+	struct batch_result res;
+	bool ok = false;
+	long events;
+	pid_t pid;
+
+	/*
+	 * Let the deferred work of the previous step (RCU callbacks, freeing
+	 * after a load or a bind, the previous child's exit) run now rather
+	 * than in the warm-up.
+	 */
+	usleep(SETTLE_US);
+	expect = call_expect[sample->call];
+	if (sample->call == CALL_SOCKET_DENIED && n > DENIED_BATCH_MAX)
+		n = DENIED_BATCH_MAX;
+	if (pipe2(to_parent, O_CLOEXEC) || pipe2(from_parent, O_CLOEXEC))
+		return fail(errno, "create pipes");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return fail(errno, "fork");
+	if (pid == 0) {
+		close(to_parent[0]);
+		close(from_parent[1]);
+		child_main(sample, n, to_parent[1], from_parent[0]);
+	}
+	close(to_parent[1]);
+	close(from_parent[0]);
+
+	/* The warm-up's result, then one per batch. */
+	for (b = 0; b <= batches; b++) {
+		if (read(to_parent[0], &res, sizeof(res)) != sizeof(res))
+			break;
+		if (res.wrong) {
+			fprintf(stderr,
+				"bench: in %s: %u of %u calls returned %s, expected %s\n",
+				sample->cgroup, res.wrong, res.calls,
+				res.first_errno ? strerror(res.first_errno) : "success",
+				expect ? strerror(expect) : "success");
+			break;
+		}
+		if (b == 0) {
+			clock = res.clock;
+		} else {
+			medians[b - 1] = res.median - clock;
+			mean = (double)res.sum / res.calls - clock;
+			if (b == 1 || mean < sample->mean_min)
+				sample->mean_min = mean;
+			if (b == 1 || mean > sample->mean_max)
+				sample->mean_max = mean;
+			sum += res.sum;
+			calls += res.calls;
+		}
+		/* Every denial must have written its event. */
+		events = loaded ? drain_events() : 0;
+		if (events < 0) {
+			fail(events, "read the denial events");
+			break;
+		}
+		if (sample->call == CALL_SOCKET_DENIED &&
+		    (unsigned long)events != res.calls) {
+			fprintf(stderr, "bench: in %s: %ld denial events for %u denials\n",
+				sample->cgroup, events, res.calls);
+			break;
+		}
+		if (b == batches)
+			ok = true;
+		else if (write(from_parent[1], "g", 1) != 1)
+			break;
+	}
+	close(to_parent[0]);
+	close(from_parent[1]);
+	if (waitpid(pid, &status, 0) != pid)
+		return fail(errno, "wait for the child measuring in %s",
+			    sample->cgroup);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "bench: in %s: the measuring child failed (status %#x%s)\n",
+			sample->cgroup, status,
+			WIFEXITED(status) && WEXITSTATUS(status) == 3 ?
+			", could not enter its cgroup" : "");
+		return 2;
+	}
+	if (!ok)
+		return 2;
+
+	qsort(medians, batches, sizeof(medians[0]), compare_double);
+	sample->median = batches % 2 ? medians[batches / 2] :
+			 (medians[batches / 2 - 1] + medians[batches / 2]) / 2;
+	sample->spread = (medians[batches - 1] - medians[0]) /
+			 sample->median * 100;
+	sample->mean = sum / calls - clock;
+	return 0;
+}
+
+/* The no-program sample of (@call, @cgroup), measured once. */
+static int measure_base(struct row *row)
+{
+	struct sample *base;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr_bases; i++) {
+		if (bases[i].call == row->base_call &&
+		    !strcmp(bases[i].cgroup, row->cgroup)) {
+			row->base = &bases[i];
+			return 0;
+		}
+	}
+	base = &bases[nr_bases];
+	base->call = row->base_call;
+	base->cgroup = row->cgroup;
+	ret = measure(base, false);
+	if (ret)
+		return ret;
+	nr_bases++;
+	row->base = base;
+	return 0;
+}
+
+static int measure_phase(enum phase phase)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < NR_ROWS; i++) {
+		struct row *row = &rows[i];
+
+		if (phase == PHASE_NO_PROGRAM) {
+			ret = measure_base(row);
+		} else if (row->phase == phase) {
+			row->result.call = row->call;
+			row->result.cgroup = row->cgroup;
+			ret = measure(&row->result, true);
+		} else {
+			ret = 0;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static double percent(double value, double base)
+{
+	return (value - base) / base * 100;
+}
+
+/*
+ * The mean call of socket() + close with no program, over every cgroup:
+ * it includes the deferred work (RCU callbacks freeing the socket, slab
+ * refills) that the median call leaves out, but moves by several percent
+ * from batch to batch.
+ */
+static void print_mean(double x_added, double y_added)
+{
+	double sum = 0, lo = 0, hi = 0, mean;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr_bases; i++) {
+		if (bases[i].call != CALL_SOCKET)
+			continue;
+		sum += bases[i].mean;
+		if (!n || bases[i].mean_min < lo)
+			lo = bases[i].mean_min;
+		if (!n || bases[i].mean_max > hi)
+			hi = bases[i].mean_max;
+		n++;
+	}
+	if (!n)
+		return;
+	mean = sum / n;
+	printf("mean socket() + close with no program, deferred work included: %.0f "
+	       "(batches %.0f to %.0f);\n"
+	       "against it, the worst unrestricted overhead is %.1f%%, the worst restricted %.1f%%\n",
+	       mean, lo, hi, x_added / mean * 100, y_added / mean * 100);
+}
+
+static void print_table(void)
+{
+	static const char *const roles[] = {
+		[ROLE_UNRESTRICTED] = "X", [ROLE_RESTRICTED] = "Y",
+		[ROLE_INFO] = "",
+	};
+	double x = 0, y = 0, x_added = 0, y_added = 0, o, added;
+	unsigned int i, g;
+
+	printf("\nguest instructions per call: median over %u batches of %u calls (denied: %u), after\n"
+	       "a warm-up, of the median call of each batch, clock reads taken out; no program: the\n"
+	       "same call in the same cgroup before llsock is loaded; spread: of the batch medians\n",
+	       batches, iterations,
+	       iterations < DENIED_BATCH_MAX ? iterations : DENIED_BATCH_MAX);
+	for (g = 0; g < NR_GROUPS; g++) {
+		printf("\n%s\n", group_titles[g]);
+		printf("  %-40s %10s %7s %6s %9s %6s  %s\n", "", "no program",
+		       "llsock", "added", "overhead", "spread", "counts in");
+		for (i = 0; i < NR_ROWS; i++) {
+			const struct row *row = &rows[i];
+			double spread = row->result.spread;
+
+			if (row->group != (int)g)
+				continue;
+			if (row->base->spread > spread)
+				spread = row->base->spread;
+			added = row->result.median - row->base->median;
+			o = percent(row->result.median, row->base->median);
+			printf("  %-40s %10.0f %7.0f %+6.0f %+8.2f%% %5.2f%%  %s\n",
+			       row->name, row->base->median, row->result.median,
+			       added, o, spread, roles[row->role]);
+			if (row->role == ROLE_UNRESTRICTED && o > x) {
+				x = o;
+				x_added = added;
+			}
+			if (row->role == ROLE_RESTRICTED && o > y) {
+				y = o;
+				y_added = added;
+			}
+		}
+	}
+	printf("\n");
+	for (i = 0; i < nr_drift; i++)
+		printf("drift: %s with no program, after unload against before load: %+.2f%%\n",
+		       drift[i].call == CALL_STAT ? "stat()" : "socket() + close",
+		       percent(drift[i].median, drift_base[i]->median));
+	print_mean(x_added, y_added);
+	printf("targets: unrestricted <= %.0f%%: %s; restricted <= %.0f%%: %s%s\n",
+	       TARGET_UNRESTRICTED, x <= TARGET_UNRESTRICTED ? "met" : "MISSED",
+	       TARGET_RESTRICTED, y <= TARGET_RESTRICTED ? "met" : "MISSED",
+	       no_guard ? " (loaded with --no-guard)" : "");
+	printf("bench: worst unrestricted overhead %.1f%%, worst restricted overhead %.1f%%\n",
+	       x, y);
+}
+
+/*
+ * The no-program samples of the free cgroup, measured again after unload:
+ * what changed meanwhile is not llsock's doing, and bounds the error.
+ */
+static int measure_drift(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr_bases && nr_drift < MAX_DRIFT; i++) {
+		if (strcmp(bases[i].cgroup, "free"))
+			continue;
+		drift[nr_drift].call = bases[i].call;
+		drift[nr_drift].cgroup = bases[i].cgroup;
+		ret = measure(&drift[nr_drift], false);
+		if (ret)
+			return ret;
+		drift_base[nr_drift++] = &bases[i];
+	}
+	return 0;
+}
+
+static int parse_count(const char *text, unsigned int min, unsigned int max,
+		       unsigned int *value)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max)
+		return -EINVAL;
+	*value = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "batches", required_argument, NULL, 'b' },
+		{ "no-guard", no_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct llsock_load_opts opts = { .sz = sizeof(opts) };
+	struct llsock_counters counters;
+	int c, ret, status = 2;
+
+	while ((c = getopt_long(argc, argv, "n:b:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_count(optarg, 1, 100000000, &iterations)) {
+				fprintf(stderr, "bench: bad --iterations %s\n", optarg);
+				return 1;
+			}
+			break;
+		case 'b':
+			if (parse_count(optarg, 1, MAX_BATCHES, &batches)) {
+				fprintf(stderr, "bench: bad --batches %s (1 to %d)\n",
+					optarg, MAX_BATCHES);
+				return 1;
+			}
+			break;
+		case 'g':
+			no_guard = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	if (geteuid()) {
+		fprintf(stderr, "bench: cannot run: not root\n");
+		return 2;
+	}
+	if (llsock_is_loaded()) {
+		fprintf(stderr, "bench: cannot measure without a program: llsock is loaded\n"
+			"Hint: run `llsock unload` first, or run `make bench`, which boots a VM.\n");
+		return 2;
+	}
+
+	if ((mkdir(STAT_DIR, 0755) && errno != EEXIST) ||
+	    (mkdir(STAT_DIR "/d", 0755) && errno != EEXIST) ||
+	    (c = open(STAT_PATH, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return fail(errno, "create %s", STAT_PATH);
+	close(c);
+	ret = make_all_cgroups();
+	if (ret)
+		goto out_remove;
+
+	ret = measure_phase(PHASE_NO_PROGRAM);
+	if (ret)
+		goto out_remove;
+
+	opts.no_guard = no_guard;
+	ret = llsock_load(&opts);
+	if (ret) {
+		fail(ret, "load llsock");
+		fprintf(stderr, "Hint: `llsock status` says what this kernel lacks.\n");
+		goto out_remove;
+	}
+	ret = measure_phase(PHASE_EMPTY);
+	if (ret)
+		goto out_unload;
+	ret = bind_all();
+	if (ret)
+		goto out_unload;
+	check_filter_slots();
+	ret = measure_phase(PHASE_BOUND);
+	if (ret)
+		goto out_unload;
+	ret = llsock_get_counters(&counters);
+	if (ret) {
+		fail(ret, "read the counters");
+		goto out_unload;
+	}
+	if (counters.events_lost) {
+		fprintf(stderr, "bench: %llu denial events lost\n",
+			(unsigned long long)counters.events_lost);
+		goto out_unload;
+	}
+	ret = llsock_unload();
+	if (ret) {
+		fail(ret, "unload llsock");
+		goto out_remove;
+	}
+	if (measure_drift())
+		goto out_remove;
+	print_table();
+	status = 0;
+	goto out_remove;
+
+out_unload:
+	llsock_unload();
+out_remove:
+	remove_tree(BENCH_CGROUP);
+	unlink(STAT_PATH);
+	rmdir(STAT_DIR "/d");
+	rmdir(STAT_DIR);
+	return status;
+}
