@@ -5,8 +5,9 @@
  * A ruleset bound to a cgroup v2 is one layer of the domain of every task in
  * that cgroup and below. The loader merges the layers of each bound cgroup
  * into one rule table, so the verdict costs the same lookups whatever the
- * number of rules or layers: one domain lookup, then at most two rule
- * lookups.
+ * number of rules or layers: one domain lookup, then one rule lookup (two
+ * for a (family, type) with more than LLSOCK_INLINE_PROTOCOLS protocol
+ * rules).
  *
  * Besides socket_create, a few hooks keep a restricted task from loosening
  * its own policy: through bpf(2), through the pins in bpffs, by moving to a
@@ -20,7 +21,8 @@
 
 #define EACCES		13
 #define EPERM		1
-#define MAY_WRITE	0x2
+#define FMODE_WRITE	0x2
+#define CLONE_INTO_CGROUP	0x200000000ULL
 #define CGROUP2_SUPER_MAGIC	0x63677270
 #define BPF_FS_MAGIC		0xcafe4a11
 
@@ -56,6 +58,14 @@ struct {
 	__type(key, struct llsock_rule_key);
 	__type(value, struct llsock_rule);
 } llsock_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct llsock_protocol_key);
+	__type(value, __u32);
+} llsock_protocol_rules SEC(".maps");
 
 /* The rulesets as written, for the loader only (show, re-merging). */
 struct {
@@ -265,6 +275,33 @@ static __always_inline void report_denial(const struct llsock_domain *domain,
 	count_denial(false, false);
 }
 
+/* The layers allowing @protocol in the merged entry @rule of @key. */
+static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
+					     const struct llsock_rule_key *key,
+					     int protocol)
+{
+	struct llsock_protocol_key pkey;
+	__u32 *allowed;
+	int i;
+
+	for (i = 0; i < LLSOCK_INLINE_PROTOCOLS; i++) {
+		if (i >= rule->nr_protocols)
+			break;
+		if (rule->protocols[i].protocol == protocol)
+			return rule->protocols[i].allowed;
+	}
+	/* No rule names a protocol outside this range. */
+	if (!rule->overflow || protocol < 0 || protocol > 65534)
+		return 0;
+	pkey.table = key->table;
+	pkey.family = key->family;
+	pkey.type = key->type;
+	pkey.protocol = protocol;
+	/* A miss: no layer has a rule for this very protocol. */
+	allowed = bpf_map_lookup_elem(&llsock_protocol_rules, &pkey);
+	return allowed ? *allowed : 0;
+}
+
 SEC("lsm/socket_create")
 int BPF_PROG(llsock_socket_create, int family, int type, int protocol,
 	     int kern, int ret)
@@ -288,24 +325,21 @@ int BPF_PROG(llsock_socket_create, int family, int type, int protocol,
 	if (!required)
 		return 0;
 
+	/*
+	 * __sock_create() has checked 0 <= family < NPROTO and
+	 * 0 <= type < SOCK_MAX: both fit their key fields.
+	 */
 	key.table = domain->table;
 	key.family = family;
 	key.type = type;
-	key.protocol = LLSOCK_ANY;
 	/*
 	 * A miss fails closed: no layer has any rule for (family, type), and
 	 * every required layer denies.
 	 */
 	rule = bpf_map_lookup_elem(&llsock_rules, &key);
 	allowed = rule ? rule->allowed : 0;
-	if (rule && (allowed & required) != required &&
-	    (rule->flags & LLSOCK_RULE_PROTOCOLS)) {
-		key.protocol = protocol;
-		/* A miss: no layer has a rule for this very protocol. */
-		rule = bpf_map_lookup_elem(&llsock_rules, &key);
-		if (rule)
-			allowed |= rule->allowed;
-	}
+	if (rule && (allowed & required) != required)
+		allowed |= protocol_layers(rule, &key, protocol);
 	if ((allowed & required) == required)
 		return 0;
 
@@ -314,9 +348,9 @@ int BPF_PROG(llsock_socket_create, int family, int type, int protocol,
 }
 
 /*
- * The rest keeps restricted tasks from loosening their own policy. None of it
- * is on a hot path but inode_permission, which leaves at once unless the
- * access is a write.
+ * The rest keeps restricted tasks from loosening their own policy. The hooks
+ * on common paths (file_open, task_alloc, inode_unlink) leave after one or
+ * two tests when the operation cannot concern llsock.
  */
 
 static __always_inline void count_escape(void)
@@ -416,23 +450,26 @@ int BPF_PROG(llsock_sb_umount, struct vfsmount *mnt, int flags, int ret)
 }
 
 /*
- * Moving a task between cgroups, by a write to cgroup.procs or by
- * clone3(CLONE_INTO_CGROUP), checks write access to the cgroup.procs file of
- * the common ancestor of both cgroups. Refusing a restricted task writes to
- * cgroup files outside its domain's cgroup therefore keeps it, and its
- * children, inside that cgroup's subtree.
+ * Moving a task to another cgroup means writing to a cgroup.procs (or
+ * cgroup.threads) file, and the kernel checks write access to that of the
+ * common ancestor of both cgroups. A restricted task may not open for
+ * writing any cgroup file outside its domain's cgroup: it stays, with its
+ * children, in that cgroup's subtree. file_open, not inode_permission:
+ * the latter runs for every component of every path every task walks.
  */
-SEC("lsm/inode_permission")
-int BPF_PROG(llsock_inode_permission, struct inode *inode, int mask, int ret)
+SEC("lsm/file_open")
+int BPF_PROG(llsock_file_open, struct file *file, int ret)
 {
 	struct llsock_domain *domain;
 	struct kernfs_node *kn;
+	struct inode *inode;
 
 	if (ret)
 		return ret;
-	if (!(mask & MAY_WRITE))
+	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	if (BPF_CORE_READ(inode, i_sb, s_magic) != CGROUP2_SUPER_MAGIC)
+	inode = file->f_inode;
+	if (inode->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
 		return 0;
 	domain = current_domain();
 	if (!domain)
@@ -443,6 +480,25 @@ int BPF_PROG(llsock_inode_permission, struct inode *inode, int mask, int ret)
 	if (kn && BPF_CORE_READ(kn, flags) & KERNFS_FILE)
 		kn = kn_parent(kn);
 	if (kn_within(kn, domain_owner(domain)))
+		return 0;
+	count_escape();
+	return -EPERM;
+}
+
+/*
+ * clone3(CLONE_INTO_CGROUP) starts a child in any cgroup it can write to:
+ * not for a restricted task. The hook runs before the kernel knows the
+ * target, so the flag itself is refused.
+ */
+SEC("lsm/task_alloc")
+int BPF_PROG(llsock_task_alloc, struct task_struct *task,
+	     unsigned long clone_flags, int ret)
+{
+	if (ret)
+		return ret;
+	if (!(clone_flags & CLONE_INTO_CGROUP))
+		return 0;
+	if (!current_domain())
 		return 0;
 	count_escape();
 	return -EPERM;

@@ -90,29 +90,55 @@ struct llsock_domain {
 	__u64 cgroup[LLSOCK_MAX_LAYERS];
 };
 
-/**
- * struct llsock_rule_key - key of llsock_rules, the merged rule tables
- *
- * @protocol is LLSOCK_ANY for the entry that holds the layers allowing
- * (family, type, any protocol) or (family, any type, any protocol); other
- * values hold the layers allowing (family, type or any, protocol).
+/*
+ * A domain's merged rule table has one entry per (family, type) that any
+ * rule covers, with the type wildcard expanded over the LLSOCK_TYPE_SLOTS
+ * types a hook can see. The entry holds the layers allowing any protocol,
+ * and the layers allowing each protocol that some rule names: inline when
+ * they are few, else in llsock_protocol_rules.
  */
+
+/* Protocol rules kept in the entry itself; more go to the second map. */
+#define LLSOCK_INLINE_PROTOCOLS		6
+
+/** struct llsock_rule_key - key of llsock_rules */
 struct llsock_rule_key {
 	__u32 table;
-	__s32 family;
-	__s32 type;
-	__s32 protocol;
+	__u16 family;
+	__u16 type;
 };
 
-/* Set on a (family, type, LLSOCK_ANY) entry when protocol entries exist. */
-#define LLSOCK_RULE_PROTOCOLS		(1U << 0)
+/** struct llsock_protocol_rule - layers allowing one protocol */
+struct llsock_protocol_rule {
+	__s32 protocol;
+	__u16 allowed;
+	__u16 pad;
+};
 
 /** struct llsock_rule - value of llsock_rules */
 struct llsock_rule {
-	/** @allowed: bit i set when layer i allows socket creation. */
+	/** @allowed: layers allowing (family, type or any, any protocol). */
 	__u16 allowed;
-	/** @flags: LLSOCK_RULE_* */
-	__u16 flags;
+	/** @nr_protocols: entries used in @protocols. */
+	__u8 nr_protocols;
+	/** @overflow: the protocol rules are in llsock_protocol_rules. */
+	__u8 overflow;
+	__u32 pad;
+	/** @protocols: layers allowing (family, type or any, protocol). */
+	struct llsock_protocol_rule protocols[LLSOCK_INLINE_PROTOCOLS];
+};
+
+/*
+ * struct llsock_protocol_key - key of llsock_protocol_rules, whose value is
+ * the __u32 mask of layers allowing (family, type or any, protocol). Every
+ * field fits: a family is at most 254, a type slot below 16, a protocol at
+ * most 65534.
+ */
+struct llsock_protocol_key {
+	__u32 table;
+	__u8 family;
+	__u8 type;
+	__u16 protocol;
 };
 
 /** struct llsock_ruleset_info - value of llsock_rulesets, keyed by id */
@@ -163,10 +189,15 @@ _Static_assert(sizeof(struct llsock_state) ==
 	       "struct llsock_state has implicit padding");
 _Static_assert(sizeof(struct llsock_domain) == 200,
 	       "struct llsock_domain has implicit padding");
-_Static_assert(sizeof(struct llsock_rule_key) == 16,
+_Static_assert(sizeof(struct llsock_rule_key) == 8,
 	       "struct llsock_rule_key has implicit padding");
-_Static_assert(sizeof(struct llsock_rule) == 4,
+_Static_assert(sizeof(struct llsock_protocol_rule) == 8,
+	       "struct llsock_protocol_rule has implicit padding");
+_Static_assert(sizeof(struct llsock_rule) ==
+	       8 + 8 * LLSOCK_INLINE_PROTOCOLS,
 	       "struct llsock_rule has implicit padding");
+_Static_assert(sizeof(struct llsock_protocol_key) == 8,
+	       "struct llsock_protocol_key has implicit padding");
 _Static_assert(sizeof(struct llsock_ruleset_info) == 16,
 	       "struct llsock_ruleset_info has implicit padding");
 _Static_assert(sizeof(struct llsock_ruleset_rule_key) == 16,

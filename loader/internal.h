@@ -51,16 +51,23 @@ struct llsock_table_entry {
 	struct llsock_rule value;
 };
 
+struct llsock_protocol_entry {
+	struct llsock_protocol_key key;
+	__u32 allowed;
+};
+
+/* Both sorted by key: family, then type, then protocol. */
 struct llsock_table {
 	size_t nr_entries;
-	size_t capacity;
 	struct llsock_table_entry *entries;
+	size_t nr_protocols;
+	struct llsock_protocol_entry *protocols;
 };
 
 /*
  * Merges @nr_layers rulesets, root first, into the table @table_id.
- * Returns 0 or -ENOMEM; @required receives the layers handling socket
- * creation.
+ * Returns 0, -E2BIG (too many layers) or -ENOMEM; @required receives the
+ * layers handling socket creation.
  */
 int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 			unsigned int nr_layers, __u32 table_id,

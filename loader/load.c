@@ -43,7 +43,8 @@ static struct bpf_program **guard_programs(struct llsock_bpf *skel, int i)
 		&skel->progs.llsock_inode_unlink,
 		&skel->progs.llsock_inode_rename,
 		&skel->progs.llsock_sb_umount,
-		&skel->progs.llsock_inode_permission,
+		&skel->progs.llsock_file_open,
+		&skel->progs.llsock_task_alloc,
 		&skel->progs.llsock_ptrace_access_check,
 	};
 
@@ -76,6 +77,9 @@ static int map_of(struct llsock_bpf *skel, enum store_map which,
 		return 0;
 	case STORE_RULES:
 		*map = skel->maps.llsock_rules;
+		return 0;
+	case STORE_PROTOCOL_RULES:
+		*map = skel->maps.llsock_protocol_rules;
 		return 0;
 	case STORE_RULESETS:
 		*map = skel->maps.llsock_rulesets;
@@ -199,6 +203,7 @@ int llsock_load(const struct llsock_load_opts *opts)
 		goto err_close_dir;
 	}
 	bpf_map__set_max_entries(skel->maps.llsock_rules, max_rules);
+	bpf_map__set_max_entries(skel->maps.llsock_protocol_rules, max_rules);
 	bpf_map__set_max_entries(skel->maps.llsock_ruleset_rules, max_rules);
 	/* Room for the old and the new domain of each binding meanwhile. */
 	bpf_map__set_max_entries(skel->maps.llsock_domains, max_bindings);
@@ -262,8 +267,8 @@ static int pinned_program_ids(__u32 *ids, int max)
 {
 	static const char *const links[] = {
 		"link_socket_create", "link_bpf", "link_inode_unlink",
-		"link_inode_rename", "link_sb_umount", "link_inode_permission",
-		"link_ptrace_access_check",
+		"link_inode_rename", "link_sb_umount", "link_file_open",
+		"link_task_alloc", "link_ptrace_access_check",
 	};
 	struct bpf_link_info info;
 	char path[128];

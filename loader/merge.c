@@ -5,12 +5,11 @@
  * Landlock merges the layers of a domain into one tree when a task
  * restricts itself, so its lookups do not depend on the number of layers.
  * llsock goes one step further and folds the four keys of SPEC section 3
- * into two: a type wildcard is expanded over every type the hook can see, so
- * that (family, type, any) also holds the layers of (family, any, any), and
- * (family, type, protocol) those of (family, any, protocol). The program
- * reads (family, type, any), then (family, type, protocol) only when
- * protocol rules exist there and the first entry did not already satisfy
- * every layer, and ORs the layers of both.
+ * into one: the type wildcard is expanded over every type a hook can see,
+ * and each (family, type) entry carries the layers allowing any protocol
+ * next to those allowing each protocol some rule names. The program then
+ * does one lookup, and a second only for a (family, type) that more than
+ * LLSOCK_INLINE_PROTOCOLS protocol rules name.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,42 +17,47 @@
 
 #include "internal.h"
 
-static int table_push(struct llsock_table *table, __u32 id, __s32 family,
-		      __s32 type, __s32 protocol, __u16 allowed, __u16 flags)
+/* One (family, type, protocol or LLSOCK_ANY) of one layer's rules. */
+struct flat {
+	__s32 family;
+	__s32 type;
+	__s32 protocol;
+	__u16 allowed;
+};
+
+struct flat_list {
+	size_t n;
+	size_t capacity;
+	struct flat *items;
+};
+
+static int flat_push(struct flat_list *list, __s32 family, __s32 type,
+		     __s32 protocol, __u16 allowed)
 {
-	struct llsock_table_entry *entry;
+	if (list->n == list->capacity) {
+		size_t capacity = list->capacity ? 2 * list->capacity : 64;
+		struct flat *items;
 
-	if (table->nr_entries == table->capacity) {
-		size_t capacity = table->capacity ? 2 * table->capacity : 64;
-		struct llsock_table_entry *entries;
-
-		entries = reallocarray(table->entries, capacity,
-				       sizeof(*entries));
-		if (!entries)
+		items = reallocarray(list->items, capacity, sizeof(*items));
+		if (!items)
 			return -ENOMEM;
-		table->entries = entries;
-		table->capacity = capacity;
+		list->items = items;
+		list->capacity = capacity;
 	}
-	entry = &table->entries[table->nr_entries++];
-	memset(entry, 0, sizeof(*entry));
-	entry->key.table = id;
-	entry->key.family = family;
-	entry->key.type = type;
-	entry->key.protocol = protocol;
-	entry->value.allowed = allowed;
-	entry->value.flags = flags;
+	list->items[list->n++] = (struct flat){ family, type, protocol, allowed };
 	return 0;
 }
 
-static int compare_entries(const void *a, const void *b)
+static int compare_flat(const void *a, const void *b)
 {
-	const struct llsock_rule_key *x = a, *y = b;
+	const struct flat *x = a, *y = b;
 
 	return llsock_compare_keys(x->family, x->type, x->protocol,
 				   y->family, y->type, y->protocol);
 }
 
-static int push_rule(struct llsock_table *table, __u32 id,
+/* Adds @rule of layer bit @layer, its type wildcard expanded. */
+static int push_rule(struct flat_list *list,
 		     const struct llsock_socket_attr *rule, __u16 layer)
 {
 	int type, first, last, err;
@@ -67,21 +71,67 @@ static int push_rule(struct llsock_table *table, __u32 id,
 		/* No socket_create hook ever sees such a type. */
 		return 0;
 	}
-
 	for (type = first; type <= last; type++) {
-		if (rule->protocol == LLSOCK_ANY) {
-			err = table_push(table, id, rule->family, type,
-					 LLSOCK_ANY, layer, 0);
-		} else {
-			err = table_push(table, id, rule->family, type,
-					 rule->protocol, layer, 0);
-			if (!err)
-				err = table_push(table, id, rule->family, type,
-						 LLSOCK_ANY, 0,
-						 LLSOCK_RULE_PROTOCOLS);
-		}
+		err = flat_push(list, rule->family, type, rule->protocol,
+				layer);
 		if (err)
 			return err;
+	}
+	return 0;
+}
+
+/*
+ * Makes the table from the sorted, merged list: one entry per
+ * (family, type), whose protocol rules go inline or, when there are too
+ * many, to the protocol entries.
+ */
+static int build_table(const struct flat_list *list, __u32 table_id,
+		       struct llsock_table *table)
+{
+	size_t i = 0, j, n;
+
+	table->entries = calloc(list->n + 1, sizeof(*table->entries));
+	table->protocols = calloc(list->n + 1, sizeof(*table->protocols));
+	if (!table->entries || !table->protocols)
+		return -ENOMEM;
+
+	while (i < list->n) {
+		const struct flat *first = &list->items[i];
+		struct llsock_table_entry *entry =
+			&table->entries[table->nr_entries++];
+
+		entry->key.table = table_id;
+		entry->key.family = first->family;
+		entry->key.type = first->type;
+		/* LLSOCK_ANY sorts first of its (family, type). */
+		if (first->protocol == LLSOCK_ANY)
+			entry->value.allowed = list->items[i++].allowed;
+		for (n = 0; i + n < list->n &&
+		     list->items[i + n].family == first->family &&
+		     list->items[i + n].type == first->type; n++)
+			;
+		if (n <= LLSOCK_INLINE_PROTOCOLS) {
+			entry->value.nr_protocols = n;
+			for (j = 0; j < n; j++) {
+				entry->value.protocols[j].protocol =
+					list->items[i + j].protocol;
+				entry->value.protocols[j].allowed =
+					list->items[i + j].allowed;
+			}
+		} else {
+			entry->value.overflow = 1;
+			for (j = 0; j < n; j++) {
+				struct llsock_protocol_entry *p =
+					&table->protocols[table->nr_protocols++];
+
+				p->key.table = table_id;
+				p->key.family = first->family;
+				p->key.type = first->type;
+				p->key.protocol = list->items[i + j].protocol;
+				p->allowed = list->items[i + j].allowed;
+			}
+		}
+		i += n;
 	}
 	return 0;
 }
@@ -90,17 +140,17 @@ int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 			unsigned int nr_layers, __u32 table_id,
 			struct llsock_table *table, __u16 *required)
 {
-	struct llsock_table_entry *entries;
+	struct flat_list list = {};
 	unsigned int i;
 	size_t j, n;
-	int err;
+	int err = 0;
 
 	memset(table, 0, sizeof(*table));
 	*required = 0;
 	if (nr_layers > LLSOCK_MAX_LAYERS)
 		return -E2BIG;
 
-	for (i = 0; i < nr_layers; i++) {
+	for (i = 0; i < nr_layers && !err; i++) {
 		const struct llsock_ruleset *layer = layers[i];
 
 		/* A layer not handling socket creation is ignored. */
@@ -108,77 +158,93 @@ int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 		      LLSOCK_ACCESS_SOCKET_CREATE))
 			continue;
 		*required |= 1U << i;
-		for (j = 0; j < layer->nr_rules; j++) {
-			const struct llsock_socket_attr *rule =
-				&layer->rules[j];
-
-			if (!(rule->allowed_access &
-			      LLSOCK_ACCESS_SOCKET_CREATE))
-				continue;
-			err = push_rule(table, table_id, rule, 1U << i);
-			if (err)
-				goto err_free;
-		}
+		for (j = 0; j < layer->nr_rules && !err; j++)
+			if (layer->rules[j].allowed_access &
+			    LLSOCK_ACCESS_SOCKET_CREATE)
+				err = push_rule(&list, &layer->rules[j],
+						1U << i);
 	}
-	if (!table->nr_entries)
-		return 0;
+	if (err)
+		goto out;
 
-	entries = table->entries;
-	qsort(entries, table->nr_entries, sizeof(*entries), compare_entries);
-	for (j = 1, n = 0; j < table->nr_entries; j++) {
-		if (!compare_entries(&entries[n].key, &entries[j].key)) {
-			entries[n].value.allowed |= entries[j].value.allowed;
-			entries[n].value.flags |= entries[j].value.flags;
-		} else {
-			entries[++n] = entries[j];
+	if (list.n) {
+		qsort(list.items, list.n, sizeof(*list.items), compare_flat);
+		for (j = 1, n = 0; j < list.n; j++) {
+			if (!compare_flat(&list.items[n], &list.items[j]))
+				list.items[n].allowed |= list.items[j].allowed;
+			else
+				list.items[++n] = list.items[j];
 		}
+		list.n = n + 1;
 	}
-	table->nr_entries = n + 1;
-	return 0;
-
-err_free:
-	llsock_table_free(table);
+	err = build_table(&list, table_id, table);
+out:
+	free(list.items);
+	if (err)
+		llsock_table_free(table);
 	return err;
 }
 
 void llsock_table_free(struct llsock_table *table)
 {
 	free(table->entries);
+	free(table->protocols);
 	memset(table, 0, sizeof(*table));
 }
 
-static const struct llsock_rule *table_find(const struct llsock_table *table,
-					    int family, int type, int protocol)
+static int compare_entry_keys(const void *a, const void *b)
 {
-	struct llsock_table_entry key = {
-		.key = { .family = family, .type = type, .protocol = protocol },
-	};
-	const struct llsock_table_entry *entry;
+	const struct llsock_rule_key *x = a, *y = b;
 
-	if (!table->nr_entries)
-		return NULL;
-	entry = bsearch(&key, table->entries, table->nr_entries,
-			sizeof(key), compare_entries);
-	return entry ? &entry->value : NULL;
+	return llsock_compare_keys(x->family, x->type, 0, y->family, y->type,
+				   0);
+}
+
+static int compare_protocol_keys(const void *a, const void *b)
+{
+	const struct llsock_protocol_key *x = a, *y = b;
+
+	return llsock_compare_keys(x->family, x->type, x->protocol, y->family,
+				   y->type, y->protocol);
 }
 
 bool llsock_table_allows(const struct llsock_table *table, __u16 required,
 			 int family, int type, int protocol)
 {
+	struct llsock_table_entry key = {
+		.key = { .family = family, .type = type },
+	};
+	const struct llsock_table_entry *entry = NULL;
 	const struct llsock_rule *rule;
 	__u16 allowed;
+	int i;
 
 	if (!required)
 		return true;
-	rule = table_find(table, family, type, LLSOCK_ANY);
-	if (!rule)
+	if (table->nr_entries)
+		entry = bsearch(&key, table->entries, table->nr_entries,
+				sizeof(key), compare_entry_keys);
+	if (!entry)
 		return false;
+	rule = &entry->value;
 	allowed = rule->allowed;
-	if ((allowed & required) != required &&
-	    (rule->flags & LLSOCK_RULE_PROTOCOLS)) {
-		rule = table_find(table, family, type, protocol);
-		if (rule)
-			allowed |= rule->allowed;
+	if ((allowed & required) == required)
+		return true;
+
+	for (i = 0; i < rule->nr_protocols; i++)
+		if (rule->protocols[i].protocol == protocol)
+			allowed |= rule->protocols[i].allowed;
+	if (rule->overflow && protocol >= 0 && protocol <= 65534) {
+		struct llsock_protocol_entry pkey = {
+			.key = { .family = family, .type = type,
+				 .protocol = protocol },
+		};
+		const struct llsock_protocol_entry *found;
+
+		found = bsearch(&pkey, table->protocols, table->nr_protocols,
+				sizeof(pkey), compare_protocol_keys);
+		if (found)
+			allowed |= found->allowed;
 	}
 	return (allowed & required) == required;
 }

@@ -37,6 +37,7 @@ static const char *const map_names[STORE_NR_MAPS] = {
 	[STORE_STATE] = "state",
 	[STORE_DOMAINS] = "domains",
 	[STORE_RULES] = "rules",
+	[STORE_PROTOCOL_RULES] = "protocol_rules",
 	[STORE_RULESETS] = "rulesets",
 	[STORE_RULESET_RULES] = "ruleset_rules",
 	[STORE_EVENTS] = "events",
@@ -553,6 +554,15 @@ static int write_ruleset(struct llsock_store *store,
 static int write_table(struct llsock_store *store,
 		       const struct llsock_table *table)
 {
+	int ret;
+
+	ret = write_entries(store->fd[STORE_PROTOCOL_RULES], table->protocols,
+			    table->nr_protocols, sizeof(*table->protocols),
+			    sizeof(table->protocols->key),
+			    offsetof(struct llsock_protocol_entry, allowed),
+			    sizeof(table->protocols->allowed));
+	if (ret)
+		return ret;
 	return write_entries(store->fd[STORE_RULES], table->entries,
 			     table->nr_entries, sizeof(*table->entries),
 			     sizeof(table->entries->key),
@@ -603,6 +613,39 @@ static int wait_for_readers(struct llsock_store *store)
 }
 
 /*
+ * Deletes the entries of the map @fd, keyed by a table id first, of tables
+ * none of @domains uses.
+ */
+static int sweep_tables(int fd, size_t key_size, size_t value_size,
+			const struct llsock_domain *domains,
+			size_t nr_domains)
+{
+	void *keys, *values;
+	size_t n, i, j, dead;
+	int ret;
+
+	ret = llsock_map_dump(fd, key_size, value_size, &keys, &values, &n);
+	if (ret)
+		return ret;
+	for (i = 0, dead = 0; i < n; i++) {
+		const char *key = (const char *)keys + i * key_size;
+		__u32 table;
+
+		memcpy(&table, key, sizeof(table));
+		for (j = 0; j < nr_domains; j++)
+			if (domains[j].table == table)
+				break;
+		if (j == nr_domains)
+			memmove((char *)keys + dead++ * key_size, key,
+				key_size);
+	}
+	map_delete(fd, keys, key_size, dead);
+	free(keys);
+	free(values);
+	return 0;
+}
+
+/*
  * Deletes every rule table entry and ruleset that no domain refers to:
  * what the change just replaced, and what a dead loader left behind.
  */
@@ -620,25 +663,15 @@ static int sweep(struct llsock_store *store)
 	if (ret)
 		return ret;
 
-	ret = llsock_map_dump(store->fd[STORE_RULES],
-			      sizeof(struct llsock_rule_key),
-			      sizeof(struct llsock_rule), &keys, &values, &n);
+	ret = sweep_tables(store->fd[STORE_RULES],
+			   sizeof(struct llsock_rule_key),
+			   sizeof(struct llsock_rule), domains, nr_domains);
+	if (!ret)
+		ret = sweep_tables(store->fd[STORE_PROTOCOL_RULES],
+				   sizeof(struct llsock_protocol_key),
+				   sizeof(__u32), domains, nr_domains);
 	if (ret)
 		goto out;
-	for (i = 0, dead = 0; i < n; i++) {
-		struct llsock_rule_key *key = (struct llsock_rule_key *)keys + i;
-
-		for (j = 0; j < nr_domains; j++)
-			if (domains[j].table == key->table)
-				break;
-		if (j == nr_domains)
-			((struct llsock_rule_key *)keys)[dead++] = *key;
-	}
-	map_delete(store->fd[STORE_RULES], keys, sizeof(struct llsock_rule_key),
-		   dead);
-	free(keys);
-	free(values);
-	keys = values = NULL;
 
 	ret = llsock_map_dump(store->fd[STORE_RULESET_RULES],
 			      sizeof(struct llsock_ruleset_rule_key),
@@ -1112,6 +1145,14 @@ int llsock_get_counters(struct llsock_counters *counters)
 	}
 	if (!ret) {
 		counters->rule_entries = n;
+		free(keys);
+		free(values);
+		ret = llsock_map_dump(store.fd[STORE_PROTOCOL_RULES],
+				      sizeof(struct llsock_protocol_key),
+				      sizeof(__u32), &keys, &values, &n);
+	}
+	if (!ret) {
+		counters->rule_entries += n;
 		free(keys);
 		free(values);
 		info_len = sizeof(info);

@@ -47,12 +47,13 @@
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define BENCH_CGROUP	CGROUP_ROOT "/llsock-bench"
-#define STAT_DIR	"/tmp/llsock-bench"
+#define OPEN_DIR	"/tmp/llsock-bench"
 /*
  * Four components: the walk checks exec permission on the four directories
- * it goes through (/, tmp, llsock-bench, d), an inode_permission() each.
+ * it goes through (/, tmp, llsock-bench, d), then open() calls file_open,
+ * which llsock's guard sees.
  */
-#define STAT_PATH	STAT_DIR "/d/f"
+#define OPEN_PATH	OPEN_DIR "/d/f"
 
 /* Targets of the issue, against no program. */
 #define TARGET_UNRESTRICTED	2.0
@@ -72,7 +73,7 @@ enum call {
 	CALL_SOCKET,		/* socket(AF_UNIX, SOCK_DGRAM, 0) + close */
 	CALL_SOCKET_DENIED,	/* the same, refused with EACCES */
 	CALL_SOCKET_NO_FAMILY,	/* socket(NO_FAMILY, ...): EAFNOSUPPORT */
-	CALL_STAT,		/* stat(STAT_PATH) */
+	CALL_OPEN,		/* open(OPEN_PATH) + close */
 };
 
 /*
@@ -87,7 +88,7 @@ static const int call_expect[] = {
 	[CALL_SOCKET] = 0,
 	[CALL_SOCKET_DENIED] = EACCES,
 	[CALL_SOCKET_NO_FAMILY] = EAFNOSUPPORT,
-	[CALL_STAT] = 0,
+	[CALL_OPEN] = 0,
 };
 
 enum phase {
@@ -130,7 +131,7 @@ static const char *const group_titles[] = {
 	"socket(AF_UNIX, SOCK_DGRAM, 0) + close",
 	"socket(AF_UNIX, SOCK_DGRAM, 0) denied; no program: socket(" STR(NO_FAMILY)
 	", ...) failing right before the hook",
-	"stat(\"" STAT_PATH "\"), which llsock's guard hooks see",
+	"open(\"" OPEN_PATH "\", O_RDONLY) + close, which llsock's file_open guard sees",
 };
 
 #define LAYERS_16 "layers-16/l1/l2/l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14/l15/l16"
@@ -159,9 +160,9 @@ static struct row rows[] = {
 	{ 1, PHASE_BOUND, ROLE_INFO, "1 layer: EACCES + ring-buffer event",
 	  "denied", CALL_SOCKET_DENIED, CALL_SOCKET_NO_FAMILY },
 	{ 2, PHASE_BOUND, ROLE_INFO, "unrestricted, a sibling cgroup bound",
-	  "free", CALL_STAT, CALL_STAT },
+	  "free", CALL_OPEN, CALL_OPEN },
 	{ 2, PHASE_BOUND, ROLE_INFO, "1 layer, 1 rule",
-	  "rules-1", CALL_STAT, CALL_STAT },
+	  "rules-1", CALL_OPEN, CALL_OPEN },
 };
 
 #define NR_ROWS		(sizeof(rows) / sizeof(rows[0]))
@@ -442,7 +443,6 @@ static inline __u64 now(void)
 
 static inline int do_call(enum call call)
 {
-	struct stat st;
 	int fd;
 
 	switch (call) {
@@ -453,8 +453,9 @@ static inline int do_call(enum call call)
 	case CALL_SOCKET_NO_FAMILY:
 		fd = socket(NO_FAMILY, SOCK_DGRAM, 0);
 		break;
-	case CALL_STAT:
-		return stat(STAT_PATH, &st) ? errno : 0;
+	case CALL_OPEN:
+		fd = open(OPEN_PATH, O_RDONLY | O_CLOEXEC);
+		break;
 	default:
 		return EINVAL;
 	}
@@ -795,7 +796,7 @@ static void print_table(void)
 	printf("\n");
 	for (i = 0; i < nr_drift; i++)
 		printf("drift: %s with no program, after unload against before load: %+.2f%%\n",
-		       drift[i].call == CALL_STAT ? "stat()" : "socket() + close",
+		       drift[i].call == CALL_OPEN ? "open() + close" : "socket() + close",
 		       percent(drift[i].median, drift_base[i]->median));
 	print_mean(x_added, y_added);
 	printf("targets: unrestricted <= %.0f%%: %s; restricted <= %.0f%%: %s%s\n",
@@ -895,10 +896,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	if ((mkdir(STAT_DIR, 0755) && errno != EEXIST) ||
-	    (mkdir(STAT_DIR "/d", 0755) && errno != EEXIST) ||
-	    (c = open(STAT_PATH, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
-		return fail(errno, "create %s", STAT_PATH);
+	if ((mkdir(OPEN_DIR, 0755) && errno != EEXIST) ||
+	    (mkdir(OPEN_DIR "/d", 0755) && errno != EEXIST) ||
+	    (c = open(OPEN_PATH, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return fail(errno, "create %s", OPEN_PATH);
 	close(c);
 	ret = make_all_cgroups();
 	if (ret)
@@ -950,8 +951,8 @@ out_unload:
 	llsock_unload();
 out_remove:
 	remove_tree(BENCH_CGROUP);
-	unlink(STAT_PATH);
-	rmdir(STAT_DIR "/d");
-	rmdir(STAT_DIR);
+	unlink(OPEN_PATH);
+	rmdir(OPEN_DIR "/d");
+	rmdir(OPEN_DIR);
 	return status;
 }

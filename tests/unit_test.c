@@ -293,23 +293,62 @@ static int pick(const int *values, size_t n)
 static const int families[] = { 0, 1, 2, 10, 16, 17, 44, 45, 254 };
 static const int rule_types[] = { -1, 0, 1, 2, 3, 5, 10, 15, 16, 254 };
 static const int request_types[] = { 0, 1, 2, 3, 5, 10, 15 };
-static const int protocols[] = { -1, 0, 1, 6, 17, 132, 262, 65534 };
+/* More than LLSOCK_INLINE_PROTOCOLS, so that some entries overflow. */
+static const int protocols[] = { -1, -1, 0, 1, 6, 17, 132, 262, 300, 301,
+				 65534 };
 static const int request_protocols[] = { -1, -2, 0, 1, 6, 17, 132, 262,
-					  65534, 65535, 70000, 0x7fffffff };
+					  300, 301, 65534, 65535, 70000,
+					  0x7fffffff };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * A random key for a rule (@request false) or a request: from the common
+ * keys of the round most of the time, else at random; in a dense round,
+ * one family and one type, so that many protocol rules share an entry.
+ */
+static void random_key(const struct model_rule *common, size_t nr_common,
+		       bool dense, bool request, int *family, int *type,
+		       int *protocol)
+{
+	const struct model_rule *shared = &common[rng() % nr_common];
+	bool random = rng() % (request ? 2 : 3) == 0;
+
+	if (dense) {
+		*family = AF_INET;
+		*type = request ? SOCK_STREAM : (rng() % 4 ? SOCK_STREAM : -1);
+		*protocol = (int)(rng() % 24) - (request ? 2 : 1);
+		return;
+	}
+	*family = random ? pick(families, N(families)) : shared->family;
+	if (request)
+		*type = random || shared->type < 0 ||
+			shared->type >= LLSOCK_TYPE_SLOTS ?
+			pick(request_types, N(request_types)) : shared->type;
+	else
+		*type = random ? pick(rule_types, N(rule_types)) :
+			shared->type;
+	if (request)
+		*protocol = random || shared->protocol < 0 ?
+			pick(request_protocols, N(request_protocols)) :
+			shared->protocol;
+	else
+		*protocol = random ? pick(protocols, N(protocols)) :
+			shared->protocol;
+}
 
 TEST(merged_table_matches_model)
 {
 	static struct model_layer layers[LLSOCK_MAX_LAYERS];
 	const struct llsock_ruleset *rulesets[LLSOCK_MAX_LAYERS];
-	unsigned int round, checked = 0, allowed = 0;
+	unsigned int round, checked = 0, allowed = 0, overflows = 0;
 
 	rng_state = 42;
 	for (round = 0; round < 2000; round++) {
 		/* Mostly shallow stacks, sometimes the deepest. */
 		unsigned int nr_layers = 1 + rng() % (round % 4 ? 3 :
 						     LLSOCK_MAX_LAYERS);
+		bool dense = round % 3 == 0;
 		struct model_rule common[4];
 		struct llsock_table table;
 		unsigned int i, j;
@@ -323,27 +362,18 @@ TEST(merged_table_matches_model)
 		}
 		for (i = 0; i < nr_layers; i++) {
 			struct llsock_ruleset *ruleset = new_ruleset();
-			unsigned int nr_rules = rng() % 12;
+			unsigned int nr_rules = rng() % (dense ? 40 : 12);
 
 			ASSERT_NE(NULL, ruleset);
 			layers[i].handled = MODEL_ACCESS_SOCKET_CREATE;
 			layers[i].nr_rules = 0;
 			for (j = 0; j < nr_rules; j++) {
-				const struct model_rule *shared =
-					&common[rng() % N(common)];
-				bool random = rng() % 3 == 0;
-				int family = random ?
-					pick(families, N(families)) :
-					shared->family;
-				int type = random ?
-					pick(rule_types, N(rule_types)) :
-					shared->type;
-				int protocol = random ?
-					pick(protocols, N(protocols)) :
-					shared->protocol;
 				struct model_rule *rule =
 					&layers[i].rules[layers[i].nr_rules];
+				int family, type, protocol;
 
+				random_key(common, N(common), dense, false,
+					   &family, &type, &protocol);
 				ASSERT_EQ(0, model_add_rule(
 					MODEL_ACCESS_SOCKET_CREATE, 0, rule,
 					MODEL_ACCESS_SOCKET_CREATE, family,
@@ -357,26 +387,18 @@ TEST(merged_table_matches_model)
 		ASSERT_EQ(0, llsock_merge_layers(rulesets, nr_layers, 7,
 						 &table, &required));
 		ASSERT_EQ((1U << nr_layers) - 1, required);
+		overflows += table.nr_protocols > 0;
 
 		for (j = 0; j < 200; j++) {
-			const struct model_rule *shared =
-				&common[rng() % N(common)];
-			bool random = rng() % 2;
-			int family = random ? pick(families, N(families)) :
-				shared->family;
-			int type = random || shared->type < 0 ||
-				   shared->type >= LLSOCK_TYPE_SLOTS ?
-				pick(request_types, N(request_types)) :
-				shared->type;
-			int protocol = random || shared->protocol < 0 ?
-				pick(request_protocols,
-				     N(request_protocols)) :
-				shared->protocol;
-			int expected = model_verdict(layers, nr_layers, family,
-						     type, protocol);
-			bool got = llsock_table_allows(&table, required,
-						       family, type, protocol);
+			int family, type, protocol, expected;
+			bool got;
 
+			random_key(common, N(common), dense, true, &family,
+				   &type, &protocol);
+			expected = model_verdict(layers, nr_layers, family,
+						 type, protocol);
+			got = llsock_table_allows(&table, required, family,
+						  type, protocol);
 			ASSERT_EQ(expected == 0, got)
 			{
 				TH_LOG("round %u: %u layers, request %d.%d.%d: model %s, table %s",
@@ -391,18 +413,22 @@ TEST(merged_table_matches_model)
 		for (i = 0; i < nr_layers; i++)
 			llsock_ruleset_free((struct llsock_ruleset *)rulesets[i]);
 	}
-	/* Both outcomes must be well represented for this to mean much. */
-	TH_LOG("%u requests, %u allowed", checked, allowed);
+	/* Both outcomes, and overflowing entries, well represented. */
+	TH_LOG("%u requests, %u allowed, %u tables with protocol entries",
+	       checked, allowed, overflows);
 	ASSERT_LT(checked / 10, allowed);
 	ASSERT_LT(checked / 10, checked - allowed);
+	ASSERT_LT(200, overflows);
 }
 
-TEST(merged_table_size)
+TEST(merged_table_shape)
 {
 	const struct llsock_ruleset *layers[1];
 	struct llsock_ruleset *ruleset = new_ruleset();
 	struct llsock_table table;
 	__u16 required;
+	size_t i;
+	int p;
 
 	ASSERT_NE(NULL, ruleset);
 	/* A type wildcard covers the 16 type slots; type 16+ never matches. */
@@ -411,12 +437,36 @@ TEST(merged_table_size)
 	layers[0] = ruleset;
 	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
 	ASSERT_EQ(16, table.nr_entries);
+	ASSERT_EQ(0, table.nr_protocols);
 	llsock_table_free(&table);
 
-	/* A protocol rule adds its entry and flags the wildcard entry. */
-	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_DGRAM, 17));
+	/* Protocol rules go inline while they fit... */
+	for (p = 0; p < LLSOCK_INLINE_PROTOCOLS; p++)
+		ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_DGRAM, 100 + p));
 	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
-	ASSERT_EQ(17, table.nr_entries);
+	ASSERT_EQ(16, table.nr_entries);
+	ASSERT_EQ(0, table.nr_protocols);
+	for (i = 0; i < table.nr_entries; i++)
+		if (table.entries[i].key.type == SOCK_DGRAM)
+			ASSERT_EQ(LLSOCK_INLINE_PROTOCOLS,
+				  table.entries[i].value.nr_protocols);
+	llsock_table_free(&table);
+
+	/* ...and all go to the protocol entries when they do not. */
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, 7));
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
+	ASSERT_EQ(16, table.nr_entries);
+	ASSERT_EQ(LLSOCK_INLINE_PROTOCOLS + 1, table.nr_protocols);
+	for (i = 0; i < table.nr_entries; i++) {
+		const struct llsock_rule *rule = &table.entries[i].value;
+
+		ASSERT_EQ(table.entries[i].key.type == SOCK_DGRAM,
+			  rule->overflow);
+		ASSERT_EQ(table.entries[i].key.type == SOCK_DGRAM ? 0 : 1,
+			  rule->nr_protocols);
+	}
+	ASSERT_TRUE(llsock_table_allows(&table, 1, AF_INET, SOCK_DGRAM, 105));
+	ASSERT_TRUE(llsock_table_allows(&table, 1, AF_INET, SOCK_DGRAM, 7));
 	llsock_table_free(&table);
 	llsock_ruleset_free(ruleset);
 }
