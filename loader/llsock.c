@@ -482,6 +482,80 @@ static void print_rules(const struct llsock_ruleset *ruleset,
 					  text, sizeof(text)));
 }
 
+/*
+ * The arguments of the commands that take rules: --file POLICY (any number
+ * of times), --help, --json where @json is not NULL, then @nr_positional
+ * arguments (stored in @positional), then RULEs. *@ruleset receives the
+ * rules of the files, then those of the arguments. Returns -1 to go on,
+ * else the exit status.
+ */
+static int read_rules(int argc, char **argv, const char *name,
+		      const char *usage, bool *json, int nr_positional,
+		      const char **positional, struct llsock_ruleset **ruleset)
+{
+	static const struct option options[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{}
+	};
+	const char **files;
+	int nr_files = 0, opt, ret = -1, i;
+
+	*ruleset = NULL;
+	files = calloc(argc, sizeof(*files));
+	if (!files)
+		return EXIT_KERNEL;
+	while ((opt = getopt_long(argc, argv, json ? ":f:hj" : ":f:h",
+				  options, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			files[nr_files++] = optarg;
+			break;
+		case OPT_JSON:
+			/* --json is known to getopt_long, not to every command. */
+			if (!json) {
+				ret = usage_error(name, "unknown option --json");
+				goto out;
+			}
+			*json = true;
+			break;
+		case OPT_HELP:
+			fputs(usage, stdout);
+			ret = 0;
+			goto out;
+		default:
+			ret = bad_option(name, opt, argv);
+			goto out;
+		}
+	}
+	if (argc - optind < nr_positional) {
+		ret = usage_error(name, "missing CGROUP");
+		goto out;
+	}
+	for (i = 0; i < nr_positional; i++)
+		positional[i] = argv[optind++];
+
+	*ruleset = new_ruleset();
+	if (!*ruleset) {
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	for (i = 0; i < nr_files && ret < 0; i++)
+		if (add_policy_file(*ruleset, files[i]))
+			ret = EXIT_USAGE;
+	for (i = optind; i < argc && ret < 0; i++)
+		if (add_rule_text(*ruleset, argv[i]))
+			ret = EXIT_USAGE;
+out:
+	free(files);
+	if (ret >= 0) {
+		llsock_ruleset_free(*ruleset);
+		*ruleset = NULL;
+	}
+	return ret;
+}
+
 /* check */
 
 static const char usage_check[] =
@@ -496,41 +570,13 @@ static const char usage_check[] =
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
 	struct llsock_ruleset *ruleset;
-	int opt, ret = 0, i;
+	int ret;
 
-	ruleset = new_ruleset();
-	if (!ruleset)
-		return EXIT_KERNEL;
-	while ((opt = getopt_long(argc, argv, ":f:jh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			ret = add_policy_file(ruleset, optarg);
-			if (ret)
-				goto out;
-			break;
-		case OPT_JSON:
-			json_output = true;
-			break;
-		case OPT_HELP:
-			fputs(usage_check, stdout);
-			goto out;
-		default:
-			ret = bad_option("check", opt, argv);
-			goto out;
-		}
-	}
-	for (i = optind; i < argc; i++) {
-		ret = add_rule_text(ruleset, argv[i]);
-		if (ret)
-			goto out;
-	}
+	ret = read_rules(argc, argv, "check", usage_check, &json_output, 0,
+			 NULL, &ruleset);
+	if (ret >= 0)
+		return ret;
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();
 
@@ -539,9 +585,8 @@ static int cmd_check(int argc, char **argv)
 	} else {
 		print_rules(ruleset, "");
 	}
-out:
 	llsock_ruleset_free(ruleset);
-	return ret;
+	return 0;
 }
 
 /* apply */
@@ -562,51 +607,21 @@ static const char usage_apply[] =
 
 static int cmd_apply(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{}
-	};
 	struct llsock_ruleset *ruleset;
-	const char *cgroup = NULL;
-	int opt, ret = 0, i;
+	const char *cgroup;
+	int ret;
 
-	ruleset = new_ruleset();
-	if (!ruleset)
-		return EXIT_KERNEL;
-	while ((opt = getopt_long(argc, argv, ":f:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			ret = add_policy_file(ruleset, optarg);
-			if (ret)
-				goto out;
-			break;
-		case OPT_HELP:
-			fputs(usage_apply, stdout);
-			goto out;
-		default:
-			ret = bad_option("apply", opt, argv);
-			goto out;
-		}
-	}
-	if (optind == argc) {
-		ret = usage_error("apply", "missing CGROUP");
-		goto out;
-	}
-	cgroup = argv[optind];
-	for (i = optind + 1; i < argc; i++) {
-		ret = add_rule_text(ruleset, argv[i]);
-		if (ret)
-			goto out;
-	}
+	ret = read_rules(argc, argv, "apply", usage_apply, NULL, 1, &cgroup,
+			 &ruleset);
+	if (ret >= 0)
+		return ret;
 	ret = llsock_bind_cgroup(ruleset, cgroup);
-	if (ret) {
+	if (ret)
 		ret = fail(ret, "apply policy to", cgroup);
-		goto out;
-	}
-	printf("%s: %zu rule%s applied\n", cgroup, llsock_ruleset_size(ruleset),
-	       llsock_ruleset_size(ruleset) == 1 ? "" : "s");
-out:
+	else
+		printf("%s: %zu rule%s applied\n", cgroup,
+		       llsock_ruleset_size(ruleset),
+		       llsock_ruleset_size(ruleset) == 1 ? "" : "s");
 	llsock_ruleset_free(ruleset);
 	return ret;
 }

@@ -1036,19 +1036,28 @@ void llsock_binding_info_free(struct llsock_binding_info *info)
 	}
 }
 
-int llsock_foreach_binding(llsock_binding_fn fn, void *ctx)
+/* A consistent copy of the store, for readers. */
+static int read_snapshot(struct snapshot *snap)
 {
-	struct llsock_binding_info info;
 	struct llsock_store store;
-	struct snapshot snap;
-	size_t i;
 	int ret;
 
 	ret = llsock_store_open(&store, false);
 	if (ret)
 		return ret;
-	ret = load_snapshot(&store, &snap, false);
+	ret = load_snapshot(&store, snap, false);
 	llsock_store_close(&store);
+	return ret;
+}
+
+int llsock_foreach_binding(llsock_binding_fn fn, void *ctx)
+{
+	struct llsock_binding_info info;
+	struct snapshot snap;
+	size_t i;
+	int ret;
+
+	ret = read_snapshot(&snap);
 	if (ret)
 		return ret;
 	for (i = 0; i < snap.nr_bindings; i++) {
@@ -1068,7 +1077,6 @@ int llsock_get_binding(const char *cgroup_path,
 		       struct llsock_binding_info *info, bool *inherited)
 {
 	__u64 ancestry[LLSOCK_MAX_LEVEL + 1];
-	struct llsock_store store;
 	struct snapshot snap;
 	int fd, level, i, ret;
 
@@ -1082,11 +1090,7 @@ int llsock_get_binding(const char *cgroup_path,
 	if (level < 0)
 		return level;
 
-	ret = llsock_store_open(&store, false);
-	if (ret)
-		return ret;
-	ret = load_snapshot(&store, &snap, false);
-	llsock_store_close(&store);
+	ret = read_snapshot(&snap);
 	if (ret)
 		return ret;
 	ret = -ENOENT;

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "libllsock.h"
+#include "cgroups.h"
 #include "llsock.h"	/* LLSOCK_FILTER_SLOTS */
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
@@ -207,20 +208,6 @@ static int fail(int err, const char *fmt, ...)
 	return 2;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	ssize_t len = strlen(text);
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static void cgroup_path(char *buf, size_t size, const char *cgroup)
 {
 	snprintf(buf, size, "%s/%s", BENCH_CGROUP, cgroup);
@@ -241,34 +228,6 @@ static int make_cgroup(const char *cgroup)
 	if (mkdir(path, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
-}
-
-static int remove_tree(const char *path)
-{
-	char child[PATH_MAX];
-	struct dirent *entry;
-	int tries;
-	DIR *dir;
-
-	dir = opendir(path);
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	while ((entry = readdir(dir))) {
-		if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
-			continue;
-		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
-		remove_tree(child);
-	}
-	closedir(dir);
-	/* The cgroup of a child that just exited can stay busy a moment. */
-	for (tries = 0; tries < 100; tries++) {
-		if (!rmdir(path) || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY)
-			return -errno;
-		usleep(10000);
-	}
-	return -EBUSY;
 }
 
 /*
@@ -516,7 +475,7 @@ static __u32 clock_cost(__u32 *times, unsigned int n)
 static void child_main(const struct sample *sample, unsigned int n,
 		       int to_parent, int from_parent)
 {
-	char path[PATH_MAX], pid[32];
+	char path[PATH_MAX];
 	struct batch_result res;
 	unsigned int b;
 	__u32 *times;
@@ -526,9 +485,7 @@ static void child_main(const struct sample *sample, unsigned int n,
 	if (!times)
 		_exit(4);
 	cgroup_path(path, sizeof(path), sample->cgroup);
-	strcat(path, "/cgroup.procs");
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (write_file(path, pid))
+	if (enter_cgroup(path))
 		_exit(3);
 
 	/* Warm-up: page faults, caches, slabs; checked, not kept. */
@@ -950,7 +907,7 @@ int main(int argc, char **argv)
 out_unload:
 	llsock_unload();
 out_remove:
-	remove_tree(BENCH_CGROUP);
+	remove_cgroup_tree(BENCH_CGROUP);
 	unlink(OPEN_PATH);
 	rmdir(OPEN_DIR "/d");
 	rmdir(OPEN_DIR);

@@ -34,6 +34,7 @@
 
 #include "kselftest_harness.h"
 #include "libllsock.h"
+#include "cgroups.h"
 
 #ifndef __maybe_unused
 #define __maybe_unused __attribute__((__unused__))
@@ -77,62 +78,6 @@ static inline int try_socket(int family, int type, int protocol)
 		return errno;
 	close(fd);
 	return 0;
-}
-
-static inline int write_file(const char *path, const char *text)
-{
-	int fd, ret = 0;
-	ssize_t len = strlen(text);
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Moves the calling process into the cgroup directory @path. */
-static inline int enter_cgroup(const char *path)
-{
-	char procs[PATH_MAX], pid[32];
-
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	return write_file(procs, pid);
-}
-
-/*
- * Removes the cgroup @path and everything below it, deepest first.
- * Cgroups of tasks that just exited can stay busy for a moment: retry.
- */
-static inline int remove_cgroup_tree(const char *path)
-{
-	struct dirent *entry;
-	char child[PATH_MAX];
-	int ret = 0, tries;
-	DIR *dir;
-
-	dir = opendir(path);
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	while ((entry = readdir(dir))) {
-		if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
-			continue;
-		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
-		if (remove_cgroup_tree(child))
-			ret = -EBUSY;
-	}
-	closedir(dir);
-	for (tries = 0; tries < 100; tries++) {
-		if (!rmdir(path) || errno == ENOENT)
-			return ret;
-		if (errno != EBUSY)
-			return -errno;
-		usleep(10000);
-	}
-	return -EBUSY;
 }
 
 /*

@@ -10,7 +10,7 @@ TEST_WARNINGS	:= -Wall -Wno-format-truncation
 # Suites built for both the host and the VM.
 HOST_TESTS	:= unit_test validate_test
 VM_TESTS	:= validate_test socket_test policy_test lifecycle_test
-TEST_DEPS	:= tests/common.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
+TEST_DEPS	:= tests/common.h tests/cgroups.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
 
 # The headers keep their dates from the kernel tarball: a stamp says when
 # the link to them was made.
