@@ -33,7 +33,7 @@ LIB_SRCS	:= ruleset merge names cgroup store load sandbox
 LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/lib/%.o)
 STATIC_LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/static/lib/%.o)
 
-all: $(BUILD)/llsock $(BUILD)/libllsock.a $(BUILD)/static/llsock
+all: $(BUILD)/llsock $(BUILD)/libllsock.a $(BUILD)/static/llsock vm-tests
 
 $(BUILD) $(BUILD)/lib $(BUILD)/static/lib $(BUILD)/static $(BUILD)/tests:
 	$(Q)mkdir -p $@

@@ -78,8 +78,6 @@ bool llsock_table_allows(const struct llsock_table *table, __u16 required,
 			 int family, int type, int protocol);
 
 /* cgroup.c */
-/* Mount point of the cgroup v2 hierarchy; -ENOENT when none is mounted. */
-int llsock_cgroup2_mount(char *buf, size_t size);
 /* 0 when @fd is a cgroup v2 directory, -ENOTDIR otherwise. */
 int llsock_cgroup_check_fd(int fd);
 /*

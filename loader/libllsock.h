@@ -153,6 +153,11 @@ int llsock_foreach_binding(llsock_binding_fn fn, void *ctx);
 int llsock_get_binding(const char *cgroup_path,
 		       struct llsock_binding_info *info, bool *inherited);
 void llsock_binding_info_free(struct llsock_binding_info *info);
+/*
+ * Where the whole cgroup v2 hierarchy is mounted; -ENOENT when it is not
+ * (or only a part of it is, as in a cgroup namespace).
+ */
+int llsock_cgroup2_mount(char *buf, size_t size);
 /* Path of a cgroup from its id; -ESTALE when it is gone. */
 int llsock_cgroup_path(__u64 cgroup_id, char *buf, size_t size);
 

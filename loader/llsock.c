@@ -137,6 +137,18 @@ static int fail(int err, const char *what, const char *object)
 	}
 }
 
+/* Commands that need the cgroup v2 hierarchy say so when it is missing. */
+static int need_cgroup2(const char *what)
+{
+	char mount[PATH_MAX];
+
+	if (!llsock_cgroup2_mount(mount, sizeof(mount)))
+		return 0;
+	error("cannot %s: no cgroup v2 hierarchy is mounted", what);
+	hint("mount it: mount -t cgroup2 none /sys/fs/cgroup");
+	return EXIT_KERNEL;
+}
+
 static int usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
@@ -615,6 +627,11 @@ static int cmd_apply(int argc, char **argv)
 			 &ruleset);
 	if (ret >= 0)
 		return ret;
+	ret = need_cgroup2("apply a policy");
+	if (ret) {
+		llsock_ruleset_free(ruleset);
+		return ret;
+	}
 	ret = llsock_bind_cgroup(ruleset, cgroup);
 	if (ret)
 		ret = fail(ret, "apply policy to", cgroup);
@@ -1013,9 +1030,12 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 
+	ret = need_cgroup2("create a sandbox");
+	if (ret)
+		goto out;
 	ret = llsock_sandbox_create(ruleset, path, sizeof(path));
 	if (ret) {
-		ret = fail(ret, "create sandbox", NULL);
+		ret = fail(ret, "create a sandbox", NULL);
 		goto out;
 	}
 	pid = fork();

@@ -147,6 +147,7 @@ FAMILY(rds, 21, SOCK_SEQPACKET, 0, "AF_RDS (module rds)");
 FAMILY(key, 15, SOCK_RAW, 2, "AF_KEY (module af_key)");
 FAMILY(alg, 38, SOCK_SEQPACKET, 0, "AF_ALG (module af_alg)");
 FAMILY(kcm, 41, SOCK_DGRAM, 0, "AF_KCM (module kcm)");
+FAMILY(can_raw, 29, SOCK_RAW, 1, "AF_CAN (CONFIG_CAN_RAW)");
 
 TEST_F(family, exact_rule_then_empty_layer)
 {
