@@ -94,6 +94,7 @@ $(BUILD)/static/llsock: loader/llsock.c $(BUILD)/static/libllsock.a | $(BUILD)/s
 
 include tests/tests.mk
 include tests/bench.mk
+include kernel/kernel.mk
 
 # Every test: host suites, then the VM suites on Debian's 6.1 and 6.12.
 check: all host-tests vm-tests

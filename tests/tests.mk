@@ -57,6 +57,19 @@ VM_FILES	= $(BUILD)/static/llsock $(VM_TESTS:%=$(BUILD)/static/tests/%) \
 VM_RUN		= tests/vm/run --kernel $(KERNEL) \
 		  $(VM_MODULES:%=--module %) $(VM_FILES:%=--file %)
 
+# KERNEL=patched: the in-kernel reference (kernel/), whose VM run starts
+# with the tree's Landlock selftests; everything is built in, no module.
+ifeq ($(KERNEL),patched)
+vm-test: vm-tests
+	$(Q)$(MAKE) --no-print-directory vm-test-patched \
+		KERNEL_VM_FILES='$(VM_FILES)' KERNEL_VM_SCRIPTS=tests/suites.sh
+
+vm-shell: vm-tests kernel
+	$(Q)tests/deps vm
+	$(Q)tests/vm/run --kernel "$$($(KERNEL_PATH_CMD))" $(VM_FILES:%=--file %) \
+		--shell -c 'cd /test && ./llsock load; \
+		echo "llsock is loaded; suites: $(VM_TESTS)"'
+else
 vm-test: vm-tests
 	$(Q)tests/deps vm
 	$(Q)$(VM_RUN) tests/suites.sh
@@ -66,5 +79,6 @@ vm-shell: vm-tests
 	$(Q)tests/deps vm
 	$(Q)$(VM_RUN) --shell -c 'cd /test && ./llsock load; \
 		echo "llsock is loaded; suites: $(VM_TESTS)"'
+endif
 
 .PHONY: host-tests vm-tests vm-test vm-shell
