@@ -96,9 +96,10 @@ include tests/tests.mk
 include tests/bench.mk
 include kernel/kernel.mk
 
-# Every test: host suites, then the VM suites on Debian's 6.1 and 6.12.
+# Every test: host suites, then the VM suites on Debian's 6.1 and 6.12 and
+# on the patched kernel.
 check: all host-tests vm-tests
-	$(Q)tests/deps vm source
+	$(Q)tests/deps vm source kernel
 	$(Q)BUILD=$(BUILD) tests/check
 
 # The main job, end to end: on this machine if its kernel runs BPF LSM

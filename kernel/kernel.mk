@@ -4,6 +4,7 @@
 #                          applied and kernel/config, cached outside the clone
 #                          (an unchanged key costs nothing)
 #   make kernel-path       print the bzImage path of the current key
+#   make kernel-checkpatch each patch through the tree's checkpatch.pl
 #   make vm-test-patched   boot it and run every Landlock selftest of the
 #                          patched tree, then KERNEL_VM_SCRIPTS
 
@@ -37,6 +38,19 @@ vm-test-patched: kernel
 	$(Q)dir=$$(kernel/build --print-dir) && \
 	tests/vm/run --kernel "$$dir/bzImage" --timeout $(KERNEL_VM_TIMEOUT) \
 		--file "$$dir/selftests:/kernel/" --file kernel/vm-guest.sh:/kernel/ \
+		--file "$$dir/sandboxer:/kernel/" \
 		$(KERNEL_VM_FILES:%=--file %) \
 		$(KERNEL_VM_SCRIPTS:%=--file %:/kernel/scripts/) \
 		-c 'sh /kernel/vm-guest.sh $(addprefix /kernel/scripts/,$(notdir $(KERNEL_VM_SCRIPTS)))'
+
+# Each patch of the series through the tree's own checkpatch.pl --strict
+# (kernel/README.md lists the reports kept on purpose, and why).
+.PHONY: kernel-checkpatch
+kernel-checkpatch: kernel
+	$(Q)tests/deps kernel
+	$(Q)tree=$$(kernel/build --print-dir)/linux && \
+	for p in $$(sed 's/#.*//' kernel/series); do \
+		echo "== $$p"; \
+		(cd "$$tree" && scripts/checkpatch.pl --strict --terse \
+			"$(CURDIR)/kernel/patches/$$p") || true; \
+	done

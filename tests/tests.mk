@@ -62,7 +62,8 @@ VM_RUN		= tests/vm/run --kernel $(KERNEL) \
 ifeq ($(KERNEL),patched)
 vm-test: vm-tests
 	$(Q)$(MAKE) --no-print-directory vm-test-patched \
-		KERNEL_VM_FILES='$(VM_FILES)' KERNEL_VM_SCRIPTS=tests/suites.sh
+		KERNEL_VM_FILES='$(VM_FILES)' \
+		KERNEL_VM_SCRIPTS='tests/suites.sh kernel/sandboxer-test.sh'
 
 vm-shell: vm-tests kernel
 	$(Q)tests/deps vm

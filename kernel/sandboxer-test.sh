@@ -1,0 +1,40 @@
+#!/bin/sh
+# The sample sandboxer's LL_SOCKET_CREATE, in the patched kernel's VM: runs
+# the llsock suites' probe (socket_test --try-socket F T P exits with the
+# errno of socket(F, T, P)) under the sandboxer. Prints TAP.
+sandboxer=/kernel/sandboxer
+probe=/test/socket_test
+n=0 failed=0
+
+check() { # NAME EXPECTED-STATUS ENV COMMAND...
+	name=$1 expected=$2 env=$3
+	shift 3
+	n=$((n + 1))
+	env LL_FS_RO=/ LL_FS_RW=/tmp:/dev $env "$@" >/dev/null 2>&1
+	status=$?
+	if [ "$status" = "$expected" ]; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+		echo "# expected status $expected, got $status"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "TAP version 13"
+echo "1..7"
+check "unix socket allowed by 1.-1.-1" 0 LL_SOCKET_CREATE=1.-1.-1 \
+	"$sandboxer" "$probe" --try-socket 1 1 0
+check "inet socket denied by 1.-1.-1" 13 LL_SOCKET_CREATE=1.-1.-1 \
+	"$sandboxer" "$probe" --try-socket 2 1 0
+check "tcp allowed by 2.1.6" 0 LL_SOCKET_CREATE=1.-1.-1:2.1.6 \
+	"$sandboxer" "$probe" --try-socket 2 1 6
+check "protocol 0 is not tcp" 13 LL_SOCKET_CREATE=2.1.6 \
+	"$sandboxer" "$probe" --try-socket 2 1 0
+check "an empty list allows nothing" 13 LL_SOCKET_CREATE= \
+	"$sandboxer" "$probe" --try-socket 1 1 0
+check "unset, sockets are not restricted" 0 LL_SOCKET_CREATE_UNSET=1 \
+	"$sandboxer" "$probe" --try-socket 2 2 0
+check "a malformed entry is refused" 1 LL_SOCKET_CREATE=2.1 \
+	"$sandboxer" "$probe" --try-socket 1 1 0
+[ "$failed" = 0 ]
