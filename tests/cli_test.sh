@@ -567,7 +567,7 @@ fi
 if not_root "not root: run fails and says it needs root" \
 	run --allow 'unix.*.*' -- true; then
 	expect_rc 2
-	expect_err_has "llsock: cannot create sandbox"
+	expect_err_has "llsock: cannot create a sandbox"
 	expect_err_matches "$root_hint" "$root_text"
 	expect_out_empty
 	end_test
@@ -648,7 +648,7 @@ done
 if not_loaded "not loaded: run fails, says to run llsock load, leaves no cgroup" \
 	run --allow 'unix.*.*' -- true; then
 	expect_rc 2
-	expect_err_has "llsock: cannot create sandbox"
+	expect_err_has "llsock: cannot create a sandbox"
 	expect_err_has "$load_hint"
 	expect_out_empty
 	[ -z "$(leftovers | sort | comm -13 "$tmp/before" -)" ] ||
