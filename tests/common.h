@@ -2,14 +2,9 @@
 /*
  * Helpers of the llsock test suites (kselftest harness).
  *
- * A test builds a stack of layers, as a Landlock sandbox restricts itself
- * one ruleset at a time: with llsock, each layer is a new child cgroup of
- * the previous one, with a ruleset bound to it. The test process stays
- * outside the stack (a restricted task cannot use bpf(2), so it could not
- * add layers); it checks what the stack allows from child processes that
- * enter the deepest layer, or enters it itself once the stack is complete.
  * Each test starts in a cgroup of its own, which the harness's parent
- * process removes, with everything below it, once the test is over.
+ * process removes, with everything below it, once the test is over; the
+ * semantics suites build their layers in it through stack.h.
  */
 #ifndef LLSOCK_TESTS_COMMON_H
 #define LLSOCK_TESTS_COMMON_H
@@ -83,7 +78,7 @@ static inline int try_socket(int family, int type, int protocol)
 /*
  * The cgroup a test starts in: made in the test process, which then enters
  * it, and removed by the harness's parent process after the test. @top is
- * the deepest layer of the stack built in it so far.
+ * the deepest layer of the llsock stack built in it so far (stack.h).
  */
 struct test_cgroup {
 	char path[PATH_MAX];
@@ -154,38 +149,6 @@ static inline int bind_rules(const char *cgroup, const char *first, ...)
 	return ret;
 }
 
-/*
- * Adds a layer on top of the stack: a ruleset of the NULL-terminated
- * rules, bound to a new child of the top cgroup. On failure, the stack is
- * unchanged.
- */
-static inline int push_layer(struct test_cgroup *cg, const char *first, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/l%d", cg->top, cg->layers + 1);
-	if (mkdir(path, 0755))
-		return -errno;
-	va_start(ap, first);
-	ret = bind_rules_v(path, first, ap);
-	va_end(ap);
-	if (ret) {
-		rmdir(path);
-		return ret;
-	}
-	snprintf(cg->top, sizeof(cg->top), "%s", path);
-	cg->layers++;
-	return 0;
-}
-
-/* Moves the test process itself into the top of the stack, for good. */
-static inline int enter_stack(struct test_cgroup *cg)
-{
-	return enter_cgroup(cg->top);
-}
-
 /* Runs @fn in a child process and returns its exit status (or 128+sig). */
 static inline int run_child(int (*fn)(void *), void *arg)
 {
@@ -217,27 +180,41 @@ static inline int run_child(int (*fn)(void *), void *arg)
 		return test_harness_run(argc, argv);			\
 	}
 
-struct in_cgroup {
-	const char *cgroup;
+/* A child that enters something first (a cgroup, a stack), then runs @fn. */
+struct entered_child {
+	int (*enter)(const void *where);
+	const void *where;
 	int (*fn)(void *);
 	void *arg;
 };
 
-static inline int run_in_child(void *arg)
+static inline int run_entered_child(void *arg)
 {
-	const struct in_cgroup *in = arg;
+	const struct entered_child *child = arg;
 
-	if (enter_cgroup(in->cgroup))
+	if (child->enter(child->where))
 		return 255;
-	return in->fn(in->arg);
+	return child->fn(child->arg);
+}
+
+/* Runs @fn in a child process that calls @enter(@where) first. */
+static inline int run_entered(int (*enter)(const void *where),
+			      const void *where, int (*fn)(void *), void *arg)
+{
+	struct entered_child child = { enter, where, fn, arg };
+
+	return run_child(run_entered_child, &child);
+}
+
+static inline int enter_cgroup_at(const void *cgroup)
+{
+	return enter_cgroup(cgroup);
 }
 
 /* Runs @fn in a child process in the cgroup @cgroup. */
 static inline int run_in(const char *cgroup, int (*fn)(void *), void *arg)
 {
-	struct in_cgroup in = { cgroup, fn, arg };
-
-	return run_child(run_in_child, &in);
+	return run_entered(enter_cgroup_at, cgroup, fn, arg);
 }
 
 struct socket_request {
@@ -258,13 +235,6 @@ static inline int errno_in(const char *cgroup, int family, int type,
 	struct socket_request r = { family, type, protocol };
 
 	return run_in(cgroup, try_request, &r);
-}
-
-/* socket(2)'s errno for a task in the top of the stack. */
-static inline int try_in_stack(struct test_cgroup *cg, int family, int type,
-			       int protocol)
-{
-	return errno_in(cg->top, family, type, protocol);
 }
 
 #endif /* LLSOCK_TESTS_COMMON_H */

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Enforcement of Landlock socket rules by llsock (SPEC section 3, with the
- * cgroup layers of section 6). Runs as root in the VM, with llsock loaded.
+ * Enforcement of Landlock socket rules (SPEC section 3), the same tests on
+ * either backend of stack.h: llsock's cgroup layers (section 6), built as
+ * socket_test, or native Landlock on the patched kernel, built with
+ * STACK_NATIVE=1 as socket_native_test (skipped, with the reason, on
+ * kernels without it). Runs as root in the VM; llsock must be loaded.
  */
-#include "common.h"
-#include "llsock.h"
+#include "stack.h"
 
 #include <arpa/inet.h>
 #include <liburing.h>
-#include <linux/sched.h>
 #include <netinet/in.h>
 #include <stdint.h>
-#include <sys/mount.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 /* The uapi header needs the socket types first. */
 #include <linux/sctp.h>
@@ -30,23 +29,6 @@
 #define SOL_SCTP 132
 #endif
 
-static void own_cgroup(char *path, size_t size)
-{
-	char line[PATH_MAX];
-	FILE *file = fopen("/proc/self/cgroup", "r");
-
-	path[0] = '\0';
-	if (!file)
-		return;
-	while (fgets(line, sizeof(line), file)) {
-		if (!strncmp(line, "0::", 3)) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(path, size, "%s%s", CGROUP_ROOT, line + 3);
-		}
-	}
-	fclose(file);
-}
-
 /* What socket(2) gives without any restriction. */
 static int unrestricted_errno(int family, int type, int protocol)
 {
@@ -62,27 +44,23 @@ static bool kernel_lacks(int err)
 
 FIXTURE(socket)
 {
-	struct test_cgroup cg;
+	struct stack stack;
 };
 
 FIXTURE_SETUP(socket)
 {
-	ASSERT_TRUE(llsock_is_loaded())
-	{
-		TH_LOG("llsock is not loaded: run `llsock load` first");
-	}
-	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "socket"));
+	STACK_SETUP(&self->stack, "socket");
 }
 
 FIXTURE_TEARDOWN_PARENT(socket)
 {
-	test_cgroup_remove(&self->cg);
+	stack_fini(&self->stack);
 }
 
 /* Each family: allowed by an exact rule, denied once an empty layer is on. */
 FIXTURE(family)
 {
-	struct test_cgroup cg;
+	struct stack stack;
 };
 
 FIXTURE_VARIANT(family)
@@ -95,13 +73,12 @@ FIXTURE_VARIANT(family)
 
 FIXTURE_SETUP(family)
 {
-	ASSERT_TRUE(llsock_is_loaded());
-	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "family"));
+	STACK_SETUP(&self->stack, "family");
 }
 
 FIXTURE_TEARDOWN_PARENT(family)
 {
-	test_cgroup_remove(&self->cg);
+	stack_fini(&self->stack);
 }
 
 #define FAMILY(name, f, t, p, what)					\
@@ -163,11 +140,11 @@ TEST_F(family, exact_rule_then_empty_layer)
 
 	snprintf(rule, sizeof(rule), "%d.%d.%d", variant->family,
 		 variant->type, variant->protocol);
-	ASSERT_EQ(0, push_layer(&self->cg, rule, NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, variant->family, variant->type,
+	ASSERT_EQ(0, push_layer(&self->stack, rule, NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, variant->family, variant->type,
 				  variant->protocol));
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, variant->family,
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, variant->family,
 				       variant->type, variant->protocol));
 }
 
@@ -175,120 +152,135 @@ TEST_F(family, exact_rule_then_empty_layer)
 
 TEST_F(socket, empty_layer_then_allowing_layer)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.tcp", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.tcp", "unix.*.*", NULL));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.tcp", "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_UNIX, SOCK_STREAM, 0));
 }
 
 TEST_F(socket, narrowing_layers)
 {
 	int sctp = unrestricted_errno(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.*", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(sctp, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.*.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(sctp, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET6, SOCK_STREAM, IPPROTO_TCP));
 
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.*", NULL));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(sctp, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(sctp, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
 
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.0", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, 0));
 }
+
+#if !STACK_NATIVE
+/* How many layers llsock applies to the tasks of @cgroup, or -errno. */
+static int layers_in_force(const char *cgroup)
+{
+	struct llsock_binding_info info;
+	int ret;
+
+	ret = llsock_get_binding(cgroup, &info, NULL);
+	if (ret)
+		return ret;
+	ret = info.nr_layers;
+	llsock_binding_info_free(&info);
+	return ret;
+}
+#endif
 
 TEST_F(socket, sixteen_layers_and_no_more)
 {
-	struct llsock_binding_info info;
 	int i;
 
 	for (i = 0; i < LLSOCK_MAX_LAYERS; i++)
-		ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", "inet.*.*", NULL))
+		ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", "inet.*.*", NULL))
 		{
 			TH_LOG("layer %d", i + 1);
 		}
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM, 0));
-	ASSERT_EQ(-E2BIG, push_layer(&self->cg, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(-E2BIG, push_layer(&self->stack, "unix.dgram.0", NULL));
 	/* The failed 17th layer left nothing behind: still allowed. */
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_UNIX, SOCK_STREAM, 0));
 
-
-	ASSERT_EQ(0, llsock_get_binding(self->cg.top, &info, NULL));
-	ASSERT_EQ(LLSOCK_MAX_LAYERS, info.nr_layers);
-	llsock_binding_info_free(&info);
+#if !STACK_NATIVE
+	/* And llsock's own view of the stack agrees. */
+	ASSERT_EQ(LLSOCK_MAX_LAYERS, layers_in_force(self->stack.cg.top));
+#endif
 }
 
 /* Keys: the four lookups, and no aliasing but the kernel's own. */
 
 TEST_F(socket, no_protocol_aliasing_default_rule)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.0", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
 }
 
 TEST_F(socket, no_protocol_aliasing_tcp_rule)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.tcp", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, 0));
 }
 
 TEST_F(socket, wildcard_type)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.udp", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.*.udp", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
 }
 
 TEST_F(socket, wildcard_protocol)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.dgram.*", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.dgram.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
 }
 
 TEST_F(socket, wildcard_type_and_protocol)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.*.*", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM, 0));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM, 0));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_SEQPACKET, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.*.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_SEQPACKET, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, 0));
 }
 
 /* Each layer may be satisfied by a different one of the four keys. */
 TEST_F(socket, each_layer_its_own_key)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.dgram.udp", NULL));
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.udp", NULL));
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.dgram.*", NULL));
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.*", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_DGRAM, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.dgram.udp", NULL));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.*.udp", NULL));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.dgram.*", NULL));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.*.*", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, IPPROTO_TCP));
 }
 
 TEST_F(socket, type_flags_ignored)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
 					  SOCK_CLOEXEC, 0));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
 }
 
 TEST_F(socket, inet_packet_alias_inet_rule)
@@ -297,32 +289,32 @@ TEST_F(socket, inet_packet_alias_inet_rule)
 
 	ASSERT_EQ(0, err);
 	/* Stored as packet.packet.768: the kernel rewrites the request. */
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.packet.768", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_PACKET, htons(0x0003)));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_PACKET, SOCK_PACKET, htons(0x0003)));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.packet.768", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_PACKET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_STREAM, 0));
 }
 
 TEST_F(socket, inet_packet_alias_packet_rule)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "packet.packet.768", NULL));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_PACKET, htons(0x0003)));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_PACKET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, push_layer(&self->stack, "packet.packet.768", NULL));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_PACKET, SOCK_PACKET, htons(0x0003)));
 }
 
 TEST_F(socket, inet_packet_alias_not_an_inet_request)
 {
 	/* The hook sees AF_PACKET: an inet rule of any type does not match. */
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.*.*", NULL));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, AF_INET, SOCK_PACKET, htons(0x0003)));
-	ASSERT_EQ(0, try_in_stack(&self->cg, AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.*.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, AF_INET, SOCK_PACKET, htons(0x0003)));
+	ASSERT_EQ(0, try_in_stack(&self->stack, AF_INET, SOCK_RAW, IPPROTO_ICMP));
 }
 
 /* Requests this kernel does not support. */
 
 FIXTURE(unsupported)
 {
-	struct test_cgroup cg;
+	struct stack stack;
 };
 
 FIXTURE_VARIANT(unsupported)
@@ -334,13 +326,12 @@ FIXTURE_VARIANT(unsupported)
 
 FIXTURE_SETUP(unsupported)
 {
-	ASSERT_TRUE(llsock_is_loaded());
-	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "unsupported"));
+	STACK_SETUP(&self->stack, "unsupported");
 }
 
 FIXTURE_TEARDOWN_PARENT(unsupported)
 {
-	test_cgroup_remove(&self->cg);
+	stack_fini(&self->stack);
 }
 
 /* DECnet, gone from Linux; a type inet lacks; a protocol inet lacks. */
@@ -360,27 +351,27 @@ TEST_F(unsupported, kernel_error_if_allowed)
 	ASSERT_NE(EACCES, err);
 	snprintf(rule, sizeof(rule), "%d.%d.*", variant->family,
 		 variant->type);
-	ASSERT_EQ(0, push_layer(&self->cg, rule, NULL));
-	ASSERT_EQ(err, try_in_stack(&self->cg, variant->family, variant->type,
+	ASSERT_EQ(0, push_layer(&self->stack, rule, NULL));
+	ASSERT_EQ(err, try_in_stack(&self->stack, variant->family, variant->type,
 				  variant->protocol));
 }
 
 TEST_F(unsupported, eacces_if_not_allowed)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.*.*", NULL));
-	ASSERT_EQ(EACCES, try_in_stack(&self->cg, variant->family, variant->type,
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, try_in_stack(&self->stack, variant->family, variant->type,
 				     variant->protocol));
 }
 
 /* The kernel rejects these before the hook, restricted or not. */
 TEST_F(socket, out_of_range_requests)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->cg, 46, SOCK_STREAM, 0));
-	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->cg, 254, SOCK_STREAM, 0));
-	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->cg, -1, SOCK_STREAM, 0));
-	ASSERT_EQ(EINVAL, try_in_stack(&self->cg, AF_INET, 11, 0));
-	ASSERT_EQ(EINVAL, try_in_stack(&self->cg, AF_INET, 15, 0));
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->stack, 46, SOCK_STREAM, 0));
+	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->stack, 254, SOCK_STREAM, 0));
+	ASSERT_EQ(EAFNOSUPPORT, try_in_stack(&self->stack, -1, SOCK_STREAM, 0));
+	ASSERT_EQ(EINVAL, try_in_stack(&self->stack, AF_INET, 11, 0));
+	ASSERT_EQ(EINVAL, try_in_stack(&self->stack, AF_INET, 15, 0));
 }
 
 /* Every way to create a socket from user space. */
@@ -389,8 +380,8 @@ TEST_F(socket, socketpair)
 {
 	int sv[2];
 
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	close(sv[0]);
 	close(sv[1]);
@@ -438,8 +429,8 @@ TEST_F(socket, io_uring_socket)
 	}
 	ASSERT_EQ(0, ret);
 
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(0, uring_socket(&ring, AF_UNIX, SOCK_DGRAM, 0));
 	ASSERT_EQ(-EACCES, uring_socket(&ring, AF_INET, SOCK_DGRAM, 0));
 	io_uring_queue_exit(&ring);
@@ -456,8 +447,8 @@ TEST_F(socket, io_uring_socket_async)
 	ret = io_uring_queue_init(4, &ring, 0);
 	if (ret)
 		SKIP(return, "io_uring unavailable: %s", strerror(-ret));
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	sqe = io_uring_get_sqe(&ring);
 	ASSERT_NE(NULL, sqe);
 	io_uring_prep_socket(sqe, AF_INET, SOCK_STREAM, 0, 0);
@@ -522,7 +513,7 @@ static int peeloff_first_association(int fd)
 
 FIXTURE(sctp)
 {
-	struct test_cgroup cg;
+	struct stack stack;
 };
 
 FIXTURE_VARIANT(sctp)
@@ -537,13 +528,12 @@ FIXTURE_VARIANT_ADD(sctp, peeloff_allowed) { "inet.seqpacket.sctp", 0 };
 
 FIXTURE_SETUP(sctp)
 {
-	ASSERT_TRUE(llsock_is_loaded());
-	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "sctp"));
+	STACK_SETUP(&self->stack, "sctp");
 }
 
 FIXTURE_TEARDOWN_PARENT(sctp)
 {
-	test_cgroup_remove(&self->cg);
+	stack_fini(&self->stack);
 }
 
 TEST_F(sctp, peeloff)
@@ -562,9 +552,9 @@ TEST_F(sctp, peeloff)
 	ASSERT_LE(0, client);
 	ASSERT_EQ(0, connect(client, (struct sockaddr *)&addr, sizeof(addr)));
 
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.sctp",
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.sctp",
 				variant->extra_rule, NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(variant->expected, peeloff_first_association(client));
 	close(client);
 	close(server);
@@ -587,8 +577,8 @@ TEST_F(socket, accept_not_restricted)
 	client = socket(AF_UNIX, SOCK_STREAM, 0);
 	ASSERT_LE(0, client);
 
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(EACCES, try_socket(AF_UNIX, SOCK_STREAM, 0));
 	ASSERT_EQ(0, connect(client, (struct sockaddr *)&addr, len));
 	conn = accept(server, NULL, NULL);
@@ -644,8 +634,8 @@ TEST_F(socket, kernel_sockets_mptcp)
 
 	if (kernel_lacks(err))
 		SKIP(return, "this kernel lacks MPTCP: %s", strerror(err));
-	ASSERT_EQ(0, push_layer(&self->cg, "inet.stream.mptcp", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "inet.stream.mptcp", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
 	ASSERT_EQ(0, loopback_exchange(AF_INET, SOCK_STREAM, IPPROTO_MPTCP));
 }
@@ -658,8 +648,8 @@ TEST_F(socket, kernel_sockets_smc)
 	if (kernel_lacks(err))
 		SKIP(return, "this kernel lacks AF_SMC (module smc): %s",
 		     strerror(err));
-	ASSERT_EQ(0, push_layer(&self->cg, "smc.stream.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "smc.stream.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
 	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
 	ASSERT_EQ(0, loopback_exchange(AF_SMC, SOCK_STREAM, 0));
@@ -688,7 +678,7 @@ static int exec_compat(void *arg)
 
 FIXTURE(compat)
 {
-	struct test_cgroup cg;
+	struct stack stack;
 	char program[PATH_MAX];
 };
 
@@ -705,8 +695,7 @@ FIXTURE_SETUP(compat)
 	ssize_t len;
 	char *slash;
 
-	ASSERT_TRUE(llsock_is_loaded());
-	ASSERT_EQ(0, test_cgroup_enter(&self->cg, "compat"));
+	STACK_SETUP(&self->stack, "compat");
 	/* socketcall32 sits next to this program. */
 	len = readlink("/proc/self/exe", self->program,
 		       sizeof(self->program) - 16);
@@ -718,7 +707,7 @@ FIXTURE_SETUP(compat)
 
 FIXTURE_TEARDOWN_PARENT(compat)
 {
-	test_cgroup_remove(&self->cg);
+	stack_fini(&self->stack);
 }
 
 TEST_F(compat, restricted)
@@ -736,9 +725,9 @@ TEST_F(compat, restricted)
 	if (ret == 254)
 		SKIP(return, "this kernel runs no 32-bit x86 programs (ia32_emulation)");
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, run_in(self->cg.top, exec_compat, &allowed));
-	ASSERT_EQ(EACCES, run_in(self->cg.top, exec_compat, &denied));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, run_in_stack(&self->stack, exec_compat, &allowed));
+	ASSERT_EQ(EACCES, run_in_stack(&self->stack, exec_compat, &denied));
 }
 
 /* The domain stays across fork and exec. */
@@ -759,8 +748,8 @@ static int grandchild_checks(void *arg)
 
 TEST_F(socket, fork_stays_restricted)
 {
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(0, run_child(child_checks, NULL));
 	ASSERT_EQ(0, run_child(grandchild_checks, NULL));
 }
@@ -791,145 +780,10 @@ static int exec_try_socket(int family, int type, int protocol)
 TEST_F(socket, exec_stays_restricted)
 {
 	ASSERT_EQ(0, exec_try_socket(AF_INET, SOCK_STREAM, 0));
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(0, exec_try_socket(AF_UNIX, SOCK_DGRAM, 0));
 	ASSERT_EQ(EACCES, exec_try_socket(AF_INET, SOCK_STREAM, 0));
-}
-
-/* A restricted task cannot loosen its own policy. */
-
-TEST_F(socket, cannot_rebind_own_cgroup)
-{
-	struct llsock_ruleset *ruleset = new_ruleset();
-	char cgroup[PATH_MAX];
-
-	ASSERT_NE(NULL, ruleset);
-	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, -1));
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
-	own_cgroup(cgroup, sizeof(cgroup));
-	ASSERT_NE('\0', cgroup[0]);
-	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, cgroup));
-	ASSERT_EQ(-EPERM, llsock_unbind_cgroup(cgroup));
-	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, self->cg.path));
-	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
-	llsock_ruleset_free(ruleset);
-}
-
-TEST_F(socket, cannot_unload)
-{
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
-	ASSERT_EQ(-EPERM, llsock_unload());
-	ASSERT_TRUE(llsock_is_loaded());
-	ASSERT_EQ(-1, rename(LLSOCK_PIN_DIR "/link_socket_create",
-			     LLSOCK_PIN_DIR "/moved"));
-	ASSERT_EQ(EPERM, errno);
-	ASSERT_EQ(-1, unlink(LLSOCK_PIN_DIR "/rules"));
-	ASSERT_EQ(EPERM, errno);
-	ASSERT_EQ(-1, umount2("/sys/fs/bpf", MNT_DETACH));
-	ASSERT_EQ(EPERM, errno);
-	ASSERT_EQ(EACCES, try_socket(AF_UNIX, SOCK_DGRAM, 0));
-}
-
-TEST_F(socket, cannot_use_bpf)
-{
-	struct llsock_probe probe;
-
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
-	ASSERT_EQ(0, llsock_probe(&probe));
-	ASSERT_TRUE(probe.bpf_denied);
-	ASSERT_EQ(-1, syscall(__NR_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0));
-	ASSERT_EQ(EPERM, errno);
-}
-
-TEST_F(socket, cannot_leave_cgroup)
-{
-	char cgroup[PATH_MAX], child[PATH_MAX];
-
-	ASSERT_EQ(0, push_layer(&self->cg, "unix.dgram.0", NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
-	ASSERT_EQ(-EPERM, enter_cgroup(CGROUP_ROOT));
-	ASSERT_EQ(-EPERM, enter_cgroup(self->cg.path));
-	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
-
-	/* Going deeper is fine, and keeps the domain. */
-	own_cgroup(cgroup, sizeof(cgroup));
-	snprintf(child, sizeof(child), "%s/deeper", cgroup);
-	ASSERT_EQ(0, mkdir(child, 0755));
-	ASSERT_EQ(0, enter_cgroup(child));
-	ASSERT_EQ(0, try_socket(AF_UNIX, SOCK_DGRAM, 0));
-	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
-	ASSERT_EQ(-EPERM, enter_cgroup(self->cg.path));
-}
-
-TEST_F(socket, cannot_clone_into_cgroup)
-{
-	struct clone_args args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-	};
-	int fd, status;
-	long pid;
-
-	fd = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	args.cgroup = fd;
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
-	pid = syscall(__NR_clone3, &args, sizeof(args));
-	if (pid == 0)
-		_exit(try_socket(AF_UNIX, SOCK_DGRAM, 0));
-	if (pid > 0) {
-		waitpid(pid, &status, 0);
-		TH_LOG("clone3 into the root cgroup succeeded");
-	}
-	ASSERT_EQ(-1, pid);
-	ASSERT_EQ(EPERM, errno);
-	close(fd);
-}
-
-/* Reading another task's environ needs ptrace read access to it. */
-static int read_environ(pid_t pid)
-{
-	char path[64], buf[16];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/environ", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return errno;
-	if (read(fd, buf, sizeof(buf)) < 0)
-		ret = errno;
-	close(fd);
-	return ret;
-}
-
-static int sleep_forever(void *arg)
-{
-	pause();
-	return 0;
-}
-
-TEST_F(socket, cannot_ptrace_outside)
-{
-	pid_t outside = getppid(), inside;
-
-	ASSERT_EQ(0, read_environ(outside));
-	ASSERT_EQ(0, push_layer(&self->cg, NULL));
-	ASSERT_EQ(0, enter_stack(&self->cg));
-	ASSERT_EQ(EACCES, read_environ(outside));
-
-	/* A task in the same domain stays reachable. */
-	inside = fork();
-	ASSERT_LE(0, inside);
-	if (inside == 0)
-		_exit(sleep_forever(NULL));
-	ASSERT_EQ(0, read_environ(inside));
-	kill(inside, SIGKILL);
-	waitpid(inside, NULL, 0);
 }
 
 LLSOCK_TEST_MAIN

@@ -9,6 +9,8 @@ if ! ./llsock load; then
 fi
 ./validate_test
 ./socket_test
+./socket_native_test
+./guard_test
 LLSOCK=/test/llsock ./policy_test
 ./lifecycle_test
 # Failures are in the TAP; the script itself succeeded if it got here.

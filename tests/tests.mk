@@ -9,8 +9,10 @@ TEST_WARNINGS	:= -Wall -Wno-format-truncation
 
 # Suites built for both the host and the VM.
 HOST_TESTS	:= unit_test validate_test
-VM_TESTS	:= validate_test socket_test policy_test lifecycle_test
-TEST_DEPS	:= tests/common.h tests/cgroups.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
+# socket_native_test is socket_test on native Landlock (tests/stack.h).
+VM_TESTS	:= validate_test socket_test socket_native_test guard_test \
+		   policy_test lifecycle_test
+TEST_DEPS	:= tests/common.h tests/cgroups.h tests/stack.h tests/native.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
 
 # The headers keep their dates from the kernel tarball: a stamp says when
 # the link to them was made.
@@ -34,6 +36,13 @@ $(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
 		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -luring -o $@
+
+$(BUILD)/static/tests/socket_native_test: tests/socket_test.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static -DSTACK_NATIVE=1 $(TEST_CPPFLAGS) $(CFLAGS) \
+		$(TEST_WARNINGS) $< $(BUILD)/static/libllsock.a $(STATIC_LIBS) \
+		-luring -o $@
 
 # A 32-bit x86 program, for the compat paths (socketcall(2)).
 $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
@@ -83,3 +92,4 @@ vm-shell: vm-tests
 endif
 
 .PHONY: host-tests vm-tests vm-test vm-shell
+

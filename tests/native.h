@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Native Landlock socket rules (SPEC section 1), as the patched kernel of
+ * kernel/ exposes them, through raw system calls. The build host's uapi
+ * headers predate the socket rule type, so its ABI is written out here
+ * under names of our own: the layouts are those of SPEC section 1.
+ */
+#ifndef LLSOCK_TESTS_NATIVE_H
+#define LLSOCK_TESTS_NATIVE_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/types.h>
+
+#ifndef __NR_landlock_create_ruleset
+#define __NR_landlock_create_ruleset	444
+#define __NR_landlock_add_rule		445
+#define __NR_landlock_restrict_self	446
+#endif
+
+#define NATIVE_CREATE_RULESET_VERSION	(1U << 0)
+#define NATIVE_ACCESS_FS_EXECUTE	(1ULL << 0)
+#define NATIVE_ACCESS_SOCKET_CREATE	(1ULL << 0)
+#define NATIVE_RULE_SOCKET		3
+/* The first Landlock ABI with socket rules, on a 6.12 base. */
+#define NATIVE_SOCKET_ABI		7
+
+/* struct landlock_ruleset_attr, with handled_access_socket after scoped. */
+struct native_ruleset_attr {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;
+	__u64 scoped;
+	__u64 handled_access_socket;
+};
+
+/* struct landlock_socket_attr. */
+struct native_socket_attr {
+	__u64 allowed_access;
+	__s32 family;
+	__s32 type;
+	__s32 protocol;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct native_ruleset_attr) == 32,
+	       "landlock_ruleset_attr is 32 bytes with socket rules");
+_Static_assert(sizeof(struct native_socket_attr) == 20,
+	       "landlock_socket_attr is 20 bytes");
+
+/* Each call returns what the system call does: -1 and errno on failure. */
+static inline int native_create_ruleset(const struct native_ruleset_attr *attr,
+					size_t size, __u32 flags)
+{
+	return syscall(__NR_landlock_create_ruleset, attr, size, flags);
+}
+
+static inline int native_add_rule(int ruleset_fd, int rule_type,
+				  const void *rule_attr, __u32 flags)
+{
+	return syscall(__NR_landlock_add_rule, ruleset_fd, rule_type,
+		       rule_attr, flags);
+}
+
+static inline int native_restrict_self(int ruleset_fd, __u32 flags)
+{
+	return syscall(__NR_landlock_restrict_self, ruleset_fd, flags);
+}
+
+/* The running kernel's Landlock ABI version, or -errno. */
+static inline int native_abi(void)
+{
+	int abi = native_create_ruleset(NULL, 0,
+					NATIVE_CREATE_RULESET_VERSION);
+
+	return abi < 0 ? -errno : abi;
+}
+
+/*
+ * Stacks the layers @fds[0..@n) on the calling process, first to last, as
+ * nested landlock_restrict_self() calls. Returns 0 or -errno.
+ */
+static inline int native_enter(const int *fds, int n)
+{
+	int i;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	for (i = 0; i < n; i++)
+		if (native_restrict_self(fds[i], 0))
+			return -errno;
+	return 0;
+}
+
+#endif /* LLSOCK_TESTS_NATIVE_H */

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A stack of layers for the semantics suites, built by one of two
+ * backends chosen at build time, so that the same tests run against both:
+ *
+ *   llsock (default)   each layer is a ruleset bound to a new child cgroup
+ *                      of the previous layer's (SPEC section 6); a task
+ *                      enters the stack by moving into the deepest one.
+ *   native             (STACK_NATIVE=1) each layer is a Landlock ruleset
+ *                      of the patched kernel; a task enters the stack with
+ *                      one landlock_restrict_self() per layer, in order.
+ *
+ * The test process builds the stack and stays outside it; it checks what
+ * the stack allows from child processes that enter it, or enters it itself
+ * once the stack is complete (it can add no layer after that). A failed
+ * push_layer() leaves the stack as it was, on both backends.
+ */
+#ifndef LLSOCK_TESTS_STACK_H
+#define LLSOCK_TESTS_STACK_H
+
+#include "common.h"
+#include "native.h"
+
+#ifndef STACK_NATIVE
+#define STACK_NATIVE 0
+#endif
+
+#if STACK_NATIVE
+#define STACK_BACKEND "native Landlock"
+#else
+#define STACK_BACKEND "llsock"
+#endif
+
+struct stack {
+	struct test_cgroup cg;			/* llsock */
+	int fds[LLSOCK_MAX_LAYERS + 1];		/* native, one per layer */
+	int layers;
+};
+
+/*
+ * NULL when this backend works on the running kernel, else why not: a
+ * reason to skip (native) or to fail (llsock, which `llsock load` must have
+ * loaded before the suite).
+ */
+static inline const char *stack_unavailable(void)
+{
+	static char why[128];
+	int abi;
+
+	if (!STACK_NATIVE)
+		return llsock_is_loaded() ? NULL :
+		       "llsock is not loaded: run `llsock load` first";
+	abi = native_abi();
+	if (abi < 0)
+		snprintf(why, sizeof(why),
+			 "native Landlock socket rules need the patched kernel (kernel/); Landlock is off here: %s",
+			 strerror(-abi));
+	else if (abi < NATIVE_SOCKET_ABI)
+		snprintf(why, sizeof(why),
+			 "native Landlock socket rules need ABI %d (the patched kernel of kernel/); this kernel has ABI %d",
+			 NATIVE_SOCKET_ABI, abi);
+	else
+		return NULL;
+	return why;
+}
+
+static inline int stack_init(struct stack *stack, const char *name)
+{
+	memset(stack, 0, sizeof(*stack));
+	if (STACK_NATIVE)
+		return 0;
+	return test_cgroup_enter(&stack->cg, name);
+}
+
+/* In FIXTURE_TEARDOWN_PARENT: the llsock stack's cgroups go away. */
+static inline void stack_fini(struct stack *stack)
+{
+	if (!STACK_NATIVE)
+		test_cgroup_remove(&stack->cg);
+}
+
+/*
+ * In FIXTURE_SETUP: the backend must be there (native: skipped with the
+ * reason on kernels without it), then the stack starts empty.
+ */
+#define STACK_SETUP(_stack, _name)					\
+	do {								\
+		const char *_why = stack_unavailable();			\
+									\
+		if (_why) {						\
+			if (STACK_NATIVE)				\
+				SKIP(return, "%s", _why);		\
+			TH_LOG("%s", _why);				\
+			ASSERT_TRUE(false);				\
+		}							\
+		ASSERT_EQ(0, stack_init(_stack, _name));		\
+	} while (0)
+
+static inline int native_enter_child(void *arg)
+{
+	const struct stack *stack = arg;
+	int err = native_enter(stack->fds, stack->layers);
+
+	return err ? -err : 0;
+}
+
+/*
+ * A native layer: a ruleset of the NULL-terminated rules, checked by
+ * entering the stack with it in a child process (the kernel's E2BIG comes
+ * from landlock_restrict_self()).
+ */
+static inline int native_push_v(struct stack *stack, const char *first,
+				va_list ap)
+{
+	struct native_ruleset_attr attr = {
+		.handled_access_socket = NATIVE_ACCESS_SOCKET_CREATE,
+	};
+	struct llsock_socket_attr parsed;
+	struct native_socket_attr rule;
+	const char *text;
+	int fd, ret = 0;
+
+	if (stack->layers > LLSOCK_MAX_LAYERS)
+		return -E2BIG;
+	fd = native_create_ruleset(&attr, sizeof(attr), 0);
+	if (fd < 0)
+		return -errno;
+	for (text = first; text && !ret; text = va_arg(ap, const char *)) {
+		ret = llsock_parse_rule(text, &parsed, NULL, 0);
+		if (ret)
+			break;
+		rule.allowed_access = parsed.allowed_access;
+		rule.family = parsed.family;
+		rule.type = parsed.type;
+		rule.protocol = parsed.protocol;
+		if (native_add_rule(fd, NATIVE_RULE_SOCKET, &rule, 0))
+			ret = -errno;
+	}
+	if (!ret) {
+		stack->fds[stack->layers++] = fd;
+		ret = run_child(native_enter_child, stack);
+		if (ret) {
+			stack->layers--;
+			ret = ret > 0 && ret < 128 ? -ret : -ECHILD;
+		}
+	}
+	if (ret)
+		close(fd);
+	return ret;
+}
+
+static inline int llsock_push_v(struct stack *stack, const char *first,
+				va_list ap)
+{
+	struct test_cgroup *cg = &stack->cg;
+	char path[PATH_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/l%d", cg->top, cg->layers + 1);
+	if (mkdir(path, 0755))
+		return -errno;
+	ret = bind_rules_v(path, first, ap);
+	if (ret) {
+		rmdir(path);
+		return ret;
+	}
+	snprintf(cg->top, sizeof(cg->top), "%s", path);
+	cg->layers++;
+	stack->layers++;
+	return 0;
+}
+
+/*
+ * Adds a layer on top of the stack: a ruleset handling socket creation
+ * with the NULL-terminated "family.type.protocol" rules. Returns 0 or
+ * -errno; on failure, the stack is unchanged.
+ */
+static inline int push_layer(struct stack *stack, const char *first, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, first);
+	ret = STACK_NATIVE ? native_push_v(stack, first, ap) :
+			     llsock_push_v(stack, first, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* Puts the calling process in the stack, for good. */
+static inline int enter_stack(const struct stack *stack)
+{
+	if (STACK_NATIVE)
+		return native_enter(stack->fds, stack->layers);
+	return enter_cgroup(stack->cg.top);
+}
+
+static inline int enter_stack_at(const void *stack)
+{
+	return enter_stack(stack);
+}
+
+/* Runs @fn in a child process that enters the stack first. */
+static inline int run_in_stack(struct stack *stack, int (*fn)(void *),
+			       void *arg)
+{
+	return run_entered(enter_stack_at, stack, fn, arg);
+}
+
+/* socket(2)'s errno for a task in the stack. */
+static inline int try_in_stack(struct stack *stack, int family, int type,
+			       int protocol)
+{
+	struct socket_request r = { family, type, protocol };
+
+	return run_in_stack(stack, try_request, &r);
+}
+
+#endif /* LLSOCK_TESTS_STACK_H */
