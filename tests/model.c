@@ -75,3 +75,30 @@ int model_verdict(const struct model_layer *layers, size_t nr_layers,
 	}
 	return 0;
 }
+
+int model_socket(const struct model_layer *layers, size_t nr_layers,
+		 int family, int type, int protocol, int kernel_errno,
+		 enum model_stage *stage)
+{
+	enum model_stage dummy;
+	int flags = type & ~MODEL_SOCK_TYPE_MASK;
+
+	if (!stage)
+		stage = &dummy;
+	*stage = MODEL_BEFORE_HOOK;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return EINVAL;
+	type &= MODEL_SOCK_TYPE_MASK;
+	if (family < 0 || family >= MODEL_NPROTO)
+		return EAFNOSUPPORT;
+	if (type < 0 || type >= MODEL_SOCK_MAX)
+		return EINVAL;
+	if (family == AF_INET && type == SOCK_PACKET)
+		family = AF_PACKET;
+	if (model_verdict(layers, nr_layers, family, type, protocol)) {
+		*stage = MODEL_HOOK_DENIED;
+		return EACCES;
+	}
+	*stage = MODEL_PAST_HOOK;
+	return kernel_errno;
+}

@@ -47,4 +47,35 @@ int model_add_rule(__u64 handled, __u32 flags, const void *attr,
 int model_verdict(const struct model_layer *layers, size_t nr_layers,
 		  int family, int type, int protocol);
 
+/*
+ * What the kernel checks before the hook (SPEC 3): socket(2), socketpair(2)
+ * and IORING_OP_SOCKET refuse type flags other than SOCK_NONBLOCK and
+ * SOCK_CLOEXEC, then __sock_create() refuses a family outside [0, NPROTO)
+ * and a type outside [0, SOCK_MAX). NPROTO is AF_MAX, 46 from Linux 5.15
+ * to 6.12 at least.
+ */
+#define MODEL_NPROTO			46
+#define MODEL_SOCK_MAX			11
+/* The type bits of socket(2)'s type argument; the rest are flags. */
+#define MODEL_SOCK_TYPE_MASK		0xf
+
+/*
+ * SPEC 3 end to end: the errno of socket(@family, @type, @protocol) (or of
+ * socketpair(2) or IORING_OP_SOCKET with the same arguments) for a task
+ * whose domain is @layers: the kernel's own checks before the hook, the
+ * hook on the preprocessed request (flags dropped, AF_INET + SOCK_PACKET
+ * turned into AF_PACKET), and past the hook @kernel_errno, what the kernel
+ * answers for that call without any restriction (0 when it succeeds).
+ * *@stage, if not NULL, says which of the three gave the answer.
+ */
+enum model_stage {
+	MODEL_BEFORE_HOOK,
+	MODEL_HOOK_DENIED,
+	MODEL_PAST_HOOK,
+};
+
+int model_socket(const struct model_layer *layers, size_t nr_layers,
+		 int family, int type, int protocol, int kernel_errno,
+		 enum model_stage *stage);
+
 #endif /* LLSOCK_TESTS_MODEL_H */

@@ -8,7 +8,7 @@ TEST_CPPFLAGS	= $(CPPFLAGS) -I$(KSFT_DIR) -Itests
 TEST_WARNINGS	:= -Wall -Wno-format-truncation
 
 # Suites built for both the host and the VM.
-HOST_TESTS	:= unit_test validate_test
+HOST_TESTS	:= unit_test model_test validate_test
 # socket_native_test is socket_test on native Landlock (tests/stack.h).
 VM_TESTS	:= validate_test socket_test socket_native_test guard_test \
 		   policy_test lifecycle_test
