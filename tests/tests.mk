@@ -44,6 +44,15 @@ $(BUILD)/static/tests/socket_native_test: tests/socket_test.c $(TEST_DEPS) $(BUI
 		$(TEST_WARNINGS) $< $(BUILD)/static/libllsock.a $(STATIC_LIBS) \
 		-luring -o $@
 
+# The differential test and its model, for the patched kernel's VM.
+$(BUILD)/static/tests/difftest: tests/difftest.c tests/model.c tests/model.h \
+		tests/native.h tests/cgroups.h $(BUILD)/static/libllsock.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(WARNINGS) \
+		-Wno-format-truncation $< tests/model.c \
+		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -luring -o $@
+
 # A 32-bit x86 program, for the compat paths (socketcall(2)).
 $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 	$(call msg,CCLD,$@)
@@ -52,7 +61,7 @@ $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 
 host-tests: $(HOST_TESTS:%=$(BUILD)/tests/%) $(BUILD)/llsock
 vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
-	  $(BUILD)/static/tests/socketcall32
+	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest
 
 # The VM: KERNEL is debian-6.1, debian-6.12 (Debian's stock cloud kernels,
 # fetched and cached by tests/vm/debian-kernel) or a bzImage path. These
@@ -93,3 +102,23 @@ endif
 
 .PHONY: host-tests vm-tests vm-test vm-shell
 
+# make difftest: native Landlock, llsock and the model on random stacks, in
+# the patched kernel's VM (tests/difftest.c). DIFFTEST_SEED is a seed or a
+# list of seeds, one run each (default: a fresh one, printed);
+# DIFFTEST_CASES the cases of each run.
+DIFFTEST_SEED	?=
+DIFFTEST_CASES	?= 100000
+DIFFTEST_TIMEOUT ?= 3600
+
+difftest: $(BUILD)/static/tests/difftest $(BUILD)/static/llsock kernel
+	$(Q)tests/deps vm
+	$(Q)seeds='$(DIFFTEST_SEED)'; \
+	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
+	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each"; \
+	tests/vm/run --kernel "$$($(KERNEL_PATH_CMD))" \
+		--timeout $(DIFFTEST_TIMEOUT) \
+		--file $(BUILD)/static/llsock --file $(BUILD)/static/tests/difftest \
+		--file tests/difftest-guest.sh \
+		-c "sh difftest-guest.sh $(DIFFTEST_CASES) $$seeds"
+
+.PHONY: difftest
