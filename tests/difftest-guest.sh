@@ -17,9 +17,9 @@ fi
 # failures: it goes to a file, and one verdict line sums it up.
 echo "TAP version 13"
 echo "1..1"
-./difftest --seed 7 --cases 200 --inject model-type-wildcard >/tmp/fault.log 2>&1
+./difftest --seed 7 --cases 1000 --shrink 1 --inject model-type-wildcard >/tmp/fault.log 2>&1
 status=$?
-if [ "$status" = 1 ] && grep -q '^difftest: 200 cases, [1-9][0-9]* mismatches' /tmp/fault.log &&
+if [ "$status" = 1 ] && grep -q '^difftest: 1000 cases, [1-9][0-9]* mismatches' /tmp/fault.log &&
 	grep -A1 '^#   shrunk' /tmp/fault.log | grep -q '^#     layer 1: [0-9]*\.-1\.[-0-9]*$'; then
 	echo "ok 1 difftest catches a model fault and shrinks it to one rule ($(grep '^difftest:' /tmp/fault.log))"
 else

@@ -24,7 +24,8 @@
  * with a first line `difftest: N cases, M mismatches (seed S)`, then the
  * number of cases on each path. Runs as root in the VM, llsock loaded.
  *
- * usage: difftest [--seed S] [--cases N] [--requests R] [--inject FAULT]
+ * usage: difftest [--seed S] [--cases N] [--requests R] [--shrink K]
+ *                 [--inject FAULT]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,6 +47,7 @@
 
 #include "cgroups.h"
 #include "libllsock.h"
+#include "llsock.h"
 #include "model.h"
 #include "native.h"
 
@@ -107,6 +109,8 @@ static const char *const oracle_names[] = { "native", "llsock", "model" };
 static uint64_t seed;
 static long nr_cases = 100000;
 static int requests_per_stack = 100;
+#define MAX_SHRUNK 100
+static int max_shrunk = 10;
 enum fault { FAULT_NONE, FAULT_MODEL_TYPE_WILDCARD };
 static enum fault inject = FAULT_NONE;
 
@@ -254,6 +258,27 @@ static void random_layer(struct layer *layer, const struct hot *hot)
 	layer->nr_rules = below(max + 1);
 	for (i = 0; i < layer->nr_rules; i++)
 		random_rule(&layer->rules[i], hot);
+	/*
+	 * Dense: many protocols for one (family, type), more than llsock
+	 * keeps inline in an entry (LLSOCK_INLINE_PROTOCOLS).
+	 */
+	if (chance(20)) {
+		const struct hot *h = &hot[below(NR_HOT)];
+		int type = chance(25) ? -1 : h->type;
+		int n = 7 + below(18);
+
+		for (i = 0; i < n && layer->nr_rules < MAX_RULES; i++) {
+			struct rule_try *rule =
+				&layer->rules[layer->nr_rules++];
+
+			rule->allowed = NATIVE_ACCESS_SOCKET_CREATE;
+			rule->flags = 0;
+			rule->family = h->family;
+			rule->type = type;
+			rule->protocol = chance(20) ? h->protocol :
+					 random_protocol();
+		}
+	}
 	/* The hot keys, each under one of its four lookup keys. */
 	for (i = 0; i < NR_HOT && layer->nr_rules < MAX_RULES; i++) {
 		struct rule_try *rule;
@@ -819,7 +844,7 @@ static void shrink(struct stack *stack, const struct request *req)
 enum path {
 	PATH_ALLOWED, PATH_DENIED, PATH_BEFORE_HOOK, PATH_UNSUPPORTED,
 	PATH_MULTI_LAYER, PATH_ADD_RULE_ERRORS, PATH_SOCKETPAIR,
-	PATH_URING, PATH_TYPE_FLAGS, PATH_INET_PACKET, NR_PATHS,
+	PATH_URING, PATH_TYPE_FLAGS, PATH_INET_PACKET, PATH_DENSE, NR_PATHS,
 };
 
 static const char *const path_names[NR_PATHS] = {
@@ -833,6 +858,7 @@ static const char *const path_names[NR_PATHS] = {
 	[PATH_URING] = "through IORING_OP_SOCKET",
 	[PATH_TYPE_FLAGS] = "type with flags",
 	[PATH_INET_PACKET] = "AF_INET + SOCK_PACKET",
+	[PATH_DENSE] = "overflowing llsock's inline protocols",
 };
 
 static long paths[NR_PATHS];
@@ -840,9 +866,55 @@ static long add_rule_calls, create_calls;
 /* All of them, and those of create_ruleset() and add_rule() alone. */
 static long mismatches, build_mismatches;
 
-static void count_request(const struct request *req, enum model_stage stage,
-			  size_t socket_layers)
+/*
+ * Whether a layer of @stack has more than LLSOCK_INLINE_PROTOCOLS distinct
+ * protocol rules on the (family, type) or (family, any) entry the request
+ * looks up: llsock then finds some of them in its overflow map.
+ */
+static bool dense_entry(const struct stack *stack, const struct answers *ans,
+			const struct request *req)
 {
+	int family = req->family, type = req->type & MODEL_SOCK_TYPE_MASK;
+	int i, r, k, w;
+
+	if (family == AF_INET && type == SOCK_PACKET)
+		family = AF_PACKET;
+	for (i = 0; i < stack->nr_layers; i++) {
+		const struct layer *layer = &stack->layers[i];
+
+		if (layer->kind != LAYER_SOCKET || ans->create[i][MODEL])
+			continue;
+		for (w = 0; w < 2; w++) {
+			int seen[MAX_RULES], nr_seen = 0;
+
+			for (r = 0; r < layer->nr_rules; r++) {
+				const struct rule_try *rule = &layer->rules[r];
+				int rf = rule->family;
+
+				if (ans->add[i][r][MODEL] || rule->protocol < 0)
+					continue;
+				if (rf == AF_INET && rule->type == SOCK_PACKET)
+					rf = AF_PACKET;
+				if (rf != family || rule->type != (w ? -1 : type))
+					continue;
+				for (k = 0; k < nr_seen; k++)
+					if (seen[k] == rule->protocol)
+						break;
+				if (k == nr_seen)
+					seen[nr_seen++] = rule->protocol;
+			}
+			if (nr_seen > LLSOCK_INLINE_PROTOCOLS)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void count_request(const struct request *req, enum model_stage stage,
+			  size_t socket_layers, bool dense)
+{
+	if (dense)
+		paths[PATH_DENSE]++;
 	if (stage == MODEL_BEFORE_HOOK)
 		paths[PATH_BEFORE_HOOK]++;
 	else if (unrestricted(req) == EAFNOSUPPORT)
@@ -867,7 +939,8 @@ static void count_request(const struct request *req, enum model_stage stage,
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: difftest [--seed S] [--cases N] [--requests R] [--inject FAULT]\n"
+		"usage: difftest [--seed S] [--cases N] [--requests R] [--shrink K]\n"
+		"                [--inject FAULT]\n"
 		"\n"
 		"Random Landlock socket rule stacks and requests, answered by native\n"
 		"Landlock, llsock and the model; every errno must agree. A case is\n"
@@ -877,9 +950,11 @@ static void usage(FILE *out)
 		"  --seed S       the generator's seed (default: from the clock)\n"
 		"  --cases N      how many cases (default 100000)\n"
 		"  --requests R   requests per stack, 1 to %d\n"
+		"  --shrink K     shrink mismatches until K different minimal stacks\n"
+		"                 are found (default 10, at most %d)\n"
 		"  --inject FAULT break an oracle on purpose, to see the test fail:\n"
 		"                 model-type-wildcard (the model drops type -1 rules)\n",
-		MAX_REQUESTS);
+		MAX_REQUESTS, MAX_SHRUNK);
 }
 
 static bool parse_number(const char *text, long long min, long long max,
@@ -900,11 +975,13 @@ static int parse_options(int argc, char **argv)
 		{ "cases", required_argument, NULL, 'n' },
 		{ "requests", required_argument, NULL, 'r' },
 		{ "inject", required_argument, NULL, 'i' },
+		{ "shrink", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct timespec now;
 	bool seeded = false;
+	char *end;
 	long long value;
 	int c;
 
@@ -912,8 +989,8 @@ static int parse_options(int argc, char **argv)
 		switch (c) {
 		case 's':
 			errno = 0;
-			seed = strtoull(optarg, NULL, 0);
-			if (errno || !*optarg) {
+			seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || *optarg == '-') {
 				fprintf(stderr, "difftest: bad --seed '%s'\n",
 					optarg);
 				return 2;
@@ -935,6 +1012,14 @@ static int parse_options(int argc, char **argv)
 				return 2;
 			}
 			requests_per_stack = value;
+			break;
+		case 'k':
+			if (!parse_number(optarg, 0, MAX_SHRUNK, &value)) {
+				fprintf(stderr, "difftest: --shrink takes 0 to %d, not '%s'\n",
+					MAX_SHRUNK, optarg);
+				return 2;
+			}
+			max_shrunk = value;
 			break;
 		case 'i':
 			if (strcmp(optarg, "model-type-wildcard")) {
@@ -1025,18 +1110,16 @@ static bool same_stack(const struct stack *a, const struct stack *b)
 /*
  * Prints a request on which the oracles disagree, with the smallest stack
  * that still makes them disagree. Shrinking costs a stack build per step:
- * only the first MAX_SHRUNK mismatches are shrunk, and a stack already
+ * only the first --shrink mismatches are shrunk, and a stack already
  * printed is not printed again.
  */
-#define MAX_SHRUNK 10
-
 static void report_request_mismatch(const struct stack *stack,
 				    const struct request *req,
 				    const int *three)
 {
 	static struct stack shrunk[MAX_SHRUNK];
 	static long shrunk_from[MAX_SHRUNK];
-	static int nr_shrunk;
+	static int nr_shrunk, attempts, told;
 	struct stack *small;
 	int rules = 0, i;
 
@@ -1046,16 +1129,14 @@ static void report_request_mismatch(const struct stack *stack,
 	fprintf(report, ": ");
 	print_three(three, false);
 	fprintf(report, "\n");
-	if (nr_shrunk == MAX_SHRUNK) {
-		if (nr_shrunk++ == MAX_SHRUNK)
-			fprintf(report, "#   (the first %d mismatches are shrunk; not the next ones)\n",
-			       MAX_SHRUNK);
+	if (nr_shrunk >= max_shrunk || attempts >= 3 * max_shrunk) {
+		if (!told++)
+			fprintf(report, "#   (the next mismatches are not shrunk: see --shrink)\n");
 		return;
 	}
-	if (nr_shrunk > MAX_SHRUNK)
-		return;
 	small = &shrunk[nr_shrunk];
 	*small = *stack;
+	attempts++;
 	shrink(small, req);
 	for (i = 0; i < nr_shrunk; i++) {
 		if (same_stack(small, &shrunk[i])) {
@@ -1101,9 +1182,10 @@ int main(int argc, char **argv)
 	printf("# difftest: seed %" PRIu64 ", %ld cases, %d requests per stack%s\n",
 	       seed, nr_cases, requests_per_stack,
 	       inject ? ", with an injected model fault" : "");
-	if (native_abi() < NATIVE_SOCKET_ABI) {
-		printf("Bail out! native Landlock socket rules need the patched kernel (Landlock ABI %d; this one: %d)\n",
-		       NATIVE_SOCKET_ABI, native_abi());
+	ret = native_socket_rules();
+	if (ret) {
+		printf("Bail out! native Landlock socket rules need the patched kernel (kernel/); this one refuses handled_access_socket: %s\n",
+		       ret == -E2BIG ? "E2BIG" : strerror(-ret));
 		return 1;
 	}
 	if (!llsock_is_loaded()) {
@@ -1147,7 +1229,8 @@ int main(int argc, char **argv)
 			    !ans.create[i][MODEL])
 				socket_layers++;
 		for (i = 0; i < nr; i++) {
-			count_request(&reqs[i], ans.stage[i], socket_layers);
+			count_request(&reqs[i], ans.stage[i], socket_layers,
+				      dense_entry(&stack, &ans, &reqs[i]));
 			if (!agree(ans.request[i], false))
 				report_request_mismatch(&stack, &reqs[i],
 							ans.request[i]);

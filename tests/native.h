@@ -25,8 +25,6 @@
 #define NATIVE_ACCESS_FS_EXECUTE	(1ULL << 0)
 #define NATIVE_ACCESS_SOCKET_CREATE	(1ULL << 0)
 #define NATIVE_RULE_SOCKET		3
-/* The first Landlock ABI with socket rules, on a 6.12 base. */
-#define NATIVE_SOCKET_ABI		7
 
 /* struct landlock_ruleset_attr, with handled_access_socket after scoped. */
 struct native_ruleset_attr {
@@ -75,6 +73,25 @@ static inline int native_abi(void)
 					NATIVE_CREATE_RULESET_VERSION);
 
 	return abi < 0 ? -errno : abi;
+}
+
+/*
+ * 0 when this kernel has Landlock socket rules, else -errno: a kernel
+ * without them refuses the attribute's last 8 bytes, non-zero and beyond
+ * the struct it knows (E2BIG), or has no Landlock at all. The ABI version
+ * alone does not tell: upstream's ABI 7 (6.15) has no socket rules.
+ */
+static inline int native_socket_rules(void)
+{
+	struct native_ruleset_attr attr = {
+		.handled_access_socket = NATIVE_ACCESS_SOCKET_CREATE,
+	};
+	int fd = native_create_ruleset(&attr, sizeof(attr), 0);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }
 
 /*

@@ -44,23 +44,24 @@ struct stack {
  */
 static inline const char *stack_unavailable(void)
 {
-	static char why[128];
-	int abi;
+	static char why[160];
+	int abi, err;
 
 	if (!STACK_NATIVE)
 		return llsock_is_loaded() ? NULL :
 		       "llsock is not loaded: run `llsock load` first";
+	err = native_socket_rules();
+	if (!err)
+		return NULL;
 	abi = native_abi();
 	if (abi < 0)
 		snprintf(why, sizeof(why),
 			 "native Landlock socket rules need the patched kernel (kernel/); Landlock is off here: %s",
 			 strerror(-abi));
-	else if (abi < NATIVE_SOCKET_ABI)
-		snprintf(why, sizeof(why),
-			 "native Landlock socket rules need ABI %d (the patched kernel of kernel/); this kernel has ABI %d",
-			 NATIVE_SOCKET_ABI, abi);
 	else
-		return NULL;
+		snprintf(why, sizeof(why),
+			 "native Landlock socket rules need the patched kernel (kernel/); this kernel's Landlock (ABI %d) refuses handled_access_socket: %s",
+			 abi, err == -E2BIG ? "E2BIG" : strerror(-err));
 	return why;
 }
 
