@@ -16,8 +16,9 @@
  * ruleset; llsock: a cgroup with no binding) and a few rulesets are created
  * with unknown rights. Every add_rule() and create_ruleset() is compared,
  * then every request of the stack (socket(2), socketpair(2) or
- * IORING_OP_SOCKET, with SOCK_NONBLOCK / SOCK_CLOEXEC or bad flags ORed
- * into the type). A case is one request against one stack.
+ * IORING_OP_SOCKET, inline or forced async, with SOCK_NONBLOCK /
+ * SOCK_CLOEXEC or bad flags ORed into the type). A case is one request
+ * against one stack.
  *
  * A mismatch is shrunk (layers, then rules, dropped while the three still
  * disagree) and printed as a minimal stack and request. The output is TAP
@@ -81,10 +82,13 @@ struct stack {
 	struct layer layers[MAX_LAYERS];
 };
 
-enum call { CALL_SOCKET, CALL_SOCKETPAIR, CALL_URING, NR_CALLS };
+/* IORING_OP_SOCKET inline, or forced to io_uring's worker threads. */
+enum call {
+	CALL_SOCKET, CALL_SOCKETPAIR, CALL_URING, CALL_URING_ASYNC, NR_CALLS
+};
 
 static const char *const call_names[NR_CALLS] = {
-	"socket", "socketpair", "io_uring socket",
+	"socket", "socketpair", "io_uring socket", "io_uring async socket",
 };
 
 struct request {
@@ -311,7 +315,7 @@ static void random_request(struct request *req, const struct hot *hot)
 	int r = below(100);
 
 	req->call = r < 70 ? CALL_SOCKET : r < 85 ? CALL_SOCKETPAIR :
-		    CALL_URING;
+		    r < 93 ? CALL_URING : CALL_URING_ASYNC;
 	if (chance(55)) {
 		const struct hot *h = &hot[below(NR_HOT)];
 
@@ -350,6 +354,8 @@ static int uring_socket(struct io_uring *ring, const struct request *req)
 	if (!sqe)
 		return EBUSY;
 	io_uring_prep_socket(sqe, req->family, req->type, req->protocol, 0);
+	if (req->call == CALL_URING_ASYNC)
+		sqe->flags |= IOSQE_ASYNC;
 	if (io_uring_submit(ring) != 1 || io_uring_wait_cqe(ring, &cqe))
 		return EIO;
 	res = cqe->res;
@@ -855,7 +861,7 @@ static const char *const path_names[NR_PATHS] = {
 	[PATH_MULTI_LAYER] = "multi-layer (2+ socket layers)",
 	[PATH_ADD_RULE_ERRORS] = "add_rule errors",
 	[PATH_SOCKETPAIR] = "through socketpair(2)",
-	[PATH_URING] = "through IORING_OP_SOCKET",
+	[PATH_URING] = "through IORING_OP_SOCKET (+async)",
 	[PATH_TYPE_FLAGS] = "type with flags",
 	[PATH_INET_PACKET] = "AF_INET + SOCK_PACKET",
 	[PATH_DENSE] = "overflowing llsock's inline protocols",
@@ -925,7 +931,7 @@ static void count_request(const struct request *req, enum model_stage stage,
 		paths[PATH_ALLOWED]++;
 	if (req->call == CALL_SOCKETPAIR)
 		paths[PATH_SOCKETPAIR]++;
-	if (req->call == CALL_URING)
+	if (req->call == CALL_URING || req->call == CALL_URING_ASYNC)
 		paths[PATH_URING]++;
 	if (req->type > 0 && (req->type & ~MODEL_SOCK_TYPE_MASK))
 		paths[PATH_TYPE_FLAGS]++;
