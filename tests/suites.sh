@@ -8,6 +8,7 @@ if ! ./llsock load; then
 	exit 1
 fi
 ./validate_test
+./validate_native_test
 ./socket_test
 ./socket_native_test
 ./guard_test

@@ -9,9 +9,9 @@ TEST_WARNINGS	:= -Wall -Wno-format-truncation
 
 # Suites built for both the host and the VM.
 HOST_TESTS	:= unit_test model_test validate_test
-# socket_native_test is socket_test on native Landlock (tests/stack.h).
-VM_TESTS	:= validate_test socket_test socket_native_test guard_test \
-		   policy_test lifecycle_test
+# NAME_native_test is NAME_test on native Landlock (tests/stack.h).
+VM_TESTS	:= validate_test validate_native_test socket_test \
+		   socket_native_test guard_test policy_test lifecycle_test
 TEST_DEPS	:= tests/common.h tests/cgroups.h tests/stack.h tests/native.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
 
 # The headers keep their dates from the kernel tarball: a stamp says when
@@ -37,7 +37,8 @@ $(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
 	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
 		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -luring -o $@
 
-$(BUILD)/static/tests/socket_native_test: tests/socket_test.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
+# NAME_native_test: NAME_test.c on native Landlock (tests/stack.h).
+$(BUILD)/static/tests/%_native_test: tests/%_test.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static -DSTACK_NATIVE=1 $(TEST_CPPFLAGS) $(CFLAGS) \
