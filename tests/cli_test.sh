@@ -1,11 +1,13 @@
 #!/bin/bash
 # Host tests of the llsock command: help, usage errors, rule and policy
 # checking, JSON output, and what each command says where it cannot work
-# (this kernel refusing BPF LSM programs, llsock not loaded, not root).
+# (this kernel refusing BPF LSM programs, llsock not loaded, not root);
+# then the usage errors of difftest and of make difftest's variables.
 # Enforcement itself is tested in the VM. Prints TAP and, last,
 # `N passed, M failed` (`, K skipped` when K > 0); exit 0 when none failed.
 #
-# usage: tests/cli_test.sh        (LLSOCK=path/to/llsock, default build/llsock)
+# usage: tests/cli_test.sh        (LLSOCK=path/to/llsock, default build/llsock;
+#                                  DIFFTEST=path, default build/static/tests/difftest)
 #
 # Runs in a few seconds and changes nothing on the host: it never loads
 # llsock (the one `llsock load` it runs is on a kernel that refuses it),
@@ -789,6 +791,64 @@ expect_rc 0
 [ "$(cat "$tmp/out")" = "$(printf 'inet.stream.tcp\npacket.packet.0')" ] ||
 	problem "expected the two distinct rules, once each"
 end_test
+
+# The differential test's own options and make's checks of its variables
+# (the runs themselves need the patched kernel: make difftest). Usage
+# errors exit 2 before anything else happens.
+
+DIFFTEST=${DIFFTEST:-$here/../build/static/tests/difftest}
+case $DIFFTEST in /*) ;; *) DIFFTEST=$PWD/$DIFFTEST ;; esac
+dt() { # ARGS...
+	cmdline="difftest $*"
+	call "$DIFFTEST" "$@"
+}
+if [ ! -x "$DIFFTEST" ]; then
+	skip "difftest options" "no $DIFFTEST (make vm-tests builds it)"
+else
+	begin "difftest --help"
+	dt --help
+	expect_rc 0
+	expect_out_has "usage: difftest [--seed S] [--cases N]"
+	expect_out_has "--inject FAULT"
+	expect_err_empty
+	end_test
+
+	for bad in "--cases 0|--cases takes 1 to 1000000000, not '0'" \
+		"--cases 12x|--cases takes 1 to 1000000000, not '12x'" \
+		"--requests 257|--requests takes 1 to 256, not '257'" \
+		"--shrink -1|--shrink takes 0 to 100, not '-1'" \
+		"--seed abc|bad --seed 'abc'" \
+		"--seed -5|bad --seed '-5'" \
+		"--inject nothing|unknown fault 'nothing'"; do
+		args=${bad%%|*}
+		begin "difftest $args is a usage error"
+		# shellcheck disable=SC2086 # ARGS are two words
+		dt $args
+		expect_rc 2
+		expect_err_has "difftest: ${bad#*|}"
+		expect_out_empty
+		end_test
+	done
+
+	begin "difftest with an operand is a usage error"
+	dt --cases 5 extra
+	expect_rc 2
+	expect_err_has "usage: difftest"
+	expect_out_empty
+	end_test
+fi
+
+for bad in "DIFFTEST_CASES=abc|DIFFTEST_CASES must be a number of cases, not 'abc'" \
+	"DIFFTEST_CASES=0|DIFFTEST_CASES must be a number of cases, not '0'" \
+	"DIFFTEST_SEED=1 x|DIFFTEST_SEED must be numbers (seeds), not 'x'"; do
+	var=${bad%%|*}
+	begin "make difftest checks $var before it builds anything"
+	cmdline="make difftest-args '$var'"
+	call make -C "$here/.." --no-print-directory difftest-args "$var"
+	[ "$rc" != 0 ] || problem "expected a non-zero exit status"
+	expect_err_has "difftest: ${bad#*|}"
+	end_test
+done
 
 # Nothing left behind.
 

@@ -963,15 +963,19 @@ static void usage(FILE *out)
 		MAX_REQUESTS, MAX_SHRUNK);
 }
 
-static bool parse_number(const char *text, long long min, long long max,
-			 long long *value)
+/* The value of --@name, @text, in [@min, @max]; else says so and fails. */
+static bool number_option(const char *name, const char *text, long long min,
+			  long long max, long long *value)
 {
 	char *end;
 
 	errno = 0;
 	*value = strtoll(text, &end, 0);
-	return !errno && end != text && !*end && *value >= min &&
-	       *value <= max;
+	if (!errno && end != text && !*end && *value >= min && *value <= max)
+		return true;
+	fprintf(stderr, "difftest: --%s takes %lld to %lld, not '%s'\n", name,
+		min, max, text);
+	return false;
 }
 
 static int parse_options(int argc, char **argv)
@@ -1004,27 +1008,21 @@ static int parse_options(int argc, char **argv)
 			seeded = true;
 			break;
 		case 'n':
-			if (!parse_number(optarg, 1, 1000000000, &value)) {
-				fprintf(stderr, "difftest: --cases takes 1 to 1000000000, not '%s'\n",
-					optarg);
+			if (!number_option("cases", optarg, 1, 1000000000,
+					   &value))
 				return 2;
-			}
 			nr_cases = value;
 			break;
 		case 'r':
-			if (!parse_number(optarg, 1, MAX_REQUESTS, &value)) {
-				fprintf(stderr, "difftest: --requests takes 1 to %d, not '%s'\n",
-					MAX_REQUESTS, optarg);
+			if (!number_option("requests", optarg, 1, MAX_REQUESTS,
+					   &value))
 				return 2;
-			}
 			requests_per_stack = value;
 			break;
 		case 'k':
-			if (!parse_number(optarg, 0, MAX_SHRUNK, &value)) {
-				fprintf(stderr, "difftest: --shrink takes 0 to %d, not '%s'\n",
-					MAX_SHRUNK, optarg);
+			if (!number_option("shrink", optarg, 0, MAX_SHRUNK,
+					   &value))
 				return 2;
-			}
 			max_shrunk = value;
 			break;
 		case 'i':
