@@ -2,9 +2,10 @@
 /*
  * Helpers of the llsock test suites (kselftest harness).
  *
- * Each test starts in a cgroup of its own, which the harness's parent
- * process removes, with everything below it, once the test is over; the
- * semantics suites build their layers in it through stack.h.
+ * A test of llsock starts in a cgroup of its own, which the harness's
+ * parent process removes, with everything below it, once the test is
+ * over; the semantics suites build their layers in it through stack.h
+ * (on native Landlock, they need no cgroup).
  */
 #ifndef LLSOCK_TESTS_COMMON_H
 #define LLSOCK_TESTS_COMMON_H
@@ -83,7 +84,6 @@ static inline int try_socket(int family, int type, int protocol)
 struct test_cgroup {
 	char path[PATH_MAX];
 	char top[PATH_MAX];
-	int layers;
 };
 
 static inline int test_cgroup_enter(struct test_cgroup *cg, const char *name)
@@ -97,7 +97,6 @@ static inline int test_cgroup_enter(struct test_cgroup *cg, const char *name)
 	if (mkdir(cg->path, 0755))
 		return -errno;
 	snprintf(cg->top, sizeof(cg->top), "%s", cg->path);
-	cg->layers = 0;
 	ret = enter_cgroup(cg->path);
 	return ret;
 }

@@ -21,6 +21,10 @@
 #include "common.h"
 #include "native.h"
 
+/* One rule attribute serves both: the layout of SPEC section 1. */
+_Static_assert(sizeof(struct llsock_socket_attr) ==
+	       sizeof(struct native_socket_attr), "one socket rule layout");
+
 #ifndef STACK_NATIVE
 #define STACK_NATIVE 0
 #endif
@@ -116,8 +120,7 @@ static inline int native_push_v(struct stack *stack, const char *first,
 	struct native_ruleset_attr attr = {
 		.handled_access_socket = NATIVE_ACCESS_SOCKET_CREATE,
 	};
-	struct llsock_socket_attr parsed;
-	struct native_socket_attr rule;
+	struct llsock_socket_attr rule;
 	const char *text;
 	int fd, ret = 0;
 
@@ -127,13 +130,9 @@ static inline int native_push_v(struct stack *stack, const char *first,
 	if (fd < 0)
 		return -errno;
 	for (text = first; text && !ret; text = va_arg(ap, const char *)) {
-		ret = llsock_parse_rule(text, &parsed, NULL, 0);
+		ret = llsock_parse_rule(text, &rule, NULL, 0);
 		if (ret)
 			break;
-		rule.allowed_access = parsed.allowed_access;
-		rule.family = parsed.family;
-		rule.type = parsed.type;
-		rule.protocol = parsed.protocol;
 		if (native_add_rule(fd, NATIVE_RULE_SOCKET, &rule, 0))
 			ret = -errno;
 	}
@@ -157,7 +156,7 @@ static inline int llsock_push_v(struct stack *stack, const char *first,
 	char path[PATH_MAX];
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/l%d", cg->top, cg->layers + 1);
+	snprintf(path, sizeof(path), "%s/l%d", cg->top, stack->layers + 1);
 	if (mkdir(path, 0755))
 		return -errno;
 	ret = bind_rules_v(path, first, ap);
@@ -166,7 +165,6 @@ static inline int llsock_push_v(struct stack *stack, const char *first,
 		return ret;
 	}
 	snprintf(cg->top, sizeof(cg->top), "%s", path);
-	cg->layers++;
 	stack->layers++;
 	return 0;
 }

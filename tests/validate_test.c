@@ -43,7 +43,7 @@ static void free_ruleset(struct ruleset *ruleset)
 		close(ruleset->fd);
 }
 
-/* The two attributes have one layout, that of SPEC section 1. */
+/* One attribute layout for both (stack.h). */
 static int add_socket_rule(struct ruleset *ruleset,
 			   const struct llsock_socket_attr *rule, __u32 flags)
 {
@@ -94,7 +94,25 @@ TEST_F(ruleset, empty)
 	ASSERT_EQ(-ENOMSG, create_ruleset(0, &self->ruleset));
 }
 
-#if !STACK_NATIVE
+#if STACK_NATIVE
+/* SPEC 2 check 3: a ruleset handling no socket right takes no socket rule. */
+TEST_F(ruleset, no_socket_right_handled)
+{
+	struct native_ruleset_attr attr = {
+		.handled_access_fs = NATIVE_ACCESS_FS_EXECUTE,
+	};
+	struct llsock_socket_attr rule = {
+		.allowed_access = ALLOW,
+		.family = AF_UNIX,
+		.type = -1,
+		.protocol = -1,
+	};
+
+	self->ruleset.fd = native_create_ruleset(&attr, sizeof(attr), 0);
+	ASSERT_LE(0, self->ruleset.fd);
+	ASSERT_EQ(-EINVAL, add_socket_rule(&self->ruleset, &rule, 0));
+}
+#else
 TEST(ruleset_flags_size_and_fault)
 {
 	struct llsock_ruleset_attr attr = {
