@@ -840,6 +840,8 @@ fi
 
 for bad in "DIFFTEST_CASES=abc|DIFFTEST_CASES must be a number of cases, not 'abc'" \
 	"DIFFTEST_CASES=0|DIFFTEST_CASES must be a number of cases, not '0'" \
+	"DIFFTEST_CASES=010|DIFFTEST_CASES must be a number of cases, not '010'" \
+	"DIFFTEST_SEED=007|DIFFTEST_SEED must be numbers (seeds), not '007'" \
 	"DIFFTEST_SEED=1 x|DIFFTEST_SEED must be numbers (seeds), not 'x'"; do
 	var=${bad%%|*}
 	begin "make difftest checks $var before it builds anything"

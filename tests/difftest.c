@@ -21,9 +21,10 @@
  * against one stack.
  *
  * A mismatch is shrunk (layers, then rules, dropped while the three still
- * disagree) and printed as a minimal stack and request. The output is TAP
- * with a first line `difftest: N cases, M mismatches (seed S)`, then the
- * number of cases on each path. Runs as root in the VM, llsock loaded.
+ * disagree) and printed as a minimal stack and request. The output is TAP;
+ * once every case has run, it prints `difftest: N cases, M mismatches
+ * (seed S)`, the number of cases on each path, then the mismatches. Runs
+ * as root in the VM, llsock loaded.
  *
  * usage: difftest [--seed S] [--cases N] [--requests R] [--shrink K]
  *                 [--inject FAULT]
@@ -53,7 +54,7 @@
 #include "native.h"
 
 #define MAX_LAYERS	LLSOCK_MAX_LAYERS
-#define MAX_RULES	64
+#define MAX_RULES	MODEL_MAX_RULES
 #define MAX_REQUESTS	256
 #define CGROUP_BASE	"/sys/fs/cgroup/difftest"
 
@@ -102,6 +103,7 @@ struct answers {
 	int add[MAX_LAYERS][MAX_RULES][3];
 	int request[MAX_REQUESTS][3];
 	enum model_stage stage[MAX_REQUESTS];	/* where the model answered */
+	int plain[MAX_REQUESTS];		/* the unrestricted answer */
 	bool llsock_skip[MAX_LAYERS];		/* no llsock equivalent */
 	char setup_error[256];			/* the harness failed */
 };
@@ -118,7 +120,7 @@ static int max_shrunk = 10;
 enum fault { FAULT_NONE, FAULT_MODEL_TYPE_WILDCARD };
 static enum fault inject = FAULT_NONE;
 
-/* xoshiro-style 64-bit generator (splitmix64), seeded by --seed. */
+/* The splitmix64 generator, seeded by --seed. */
 static uint64_t rng_state;
 
 static uint64_t rng(void)
@@ -227,7 +229,7 @@ static void random_rule(struct rule_try *rule, const struct hot *hot)
 		rule->allowed = chance(50) ? 0 : (chance(50) ? 2 : 3);
 	if (chance(2))
 		rule->flags = 1U << below(32);
-	if (hot && chance(70)) {
+	if (chance(70)) {
 		rule->family = hot[below(NR_HOT)].family;
 		rule->type = hot[below(NR_HOT)].type;
 		rule->protocol = hot[below(NR_HOT)].protocol;
@@ -339,7 +341,7 @@ static void random_request(struct request *req, const struct hot *hot)
 	if (chance(20))
 		req->type |= chance(50) ? SOCK_NONBLOCK : SOCK_CLOEXEC;
 	if (chance(3))
-		req->type |= 1 << (4 + below(28));
+		req->type |= (int)(1U << (4 + below(28)));
 }
 
 /* Making the calls. */
@@ -402,37 +404,13 @@ static void run_calls(const struct request *reqs, int n, int *results)
 		io_uring_queue_exit(&ring);
 }
 
-/* What the kernel answers without restriction, cached per request. */
-struct plain {
-	struct request req;
-	int err;
-};
-
-static struct plain *plain_cache;
-static size_t plain_count, plain_size;
+/* What the kernel answers without restriction: the parent's own call. */
 static struct io_uring plain_ring;
 static bool plain_ring_ok;
 
 static int unrestricted(const struct request *req)
 {
-	size_t i;
-
-	for (i = 0; i < plain_count; i++)
-		if (!memcmp(&plain_cache[i].req, req, sizeof(*req)))
-			return plain_cache[i].err;
-	if (plain_count == plain_size) {
-		plain_size = plain_size ? 2 * plain_size : 1024;
-		plain_cache = realloc(plain_cache,
-				      plain_size * sizeof(*plain_cache));
-		if (!plain_cache) {
-			printf("Bail out! out of memory\n");
-			exit(1);
-		}
-	}
-	plain_cache[plain_count].req = *req;
-	plain_cache[plain_count].err =
-		make_call(plain_ring_ok ? &plain_ring : NULL, req);
-	return plain_cache[plain_count++].err;
+	return make_call(plain_ring_ok ? &plain_ring : NULL, req);
 }
 
 /* Running one stack through the three oracles. */
@@ -608,7 +586,6 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 		if (layer->kind == LAYER_OTHER) {
 			/* llsock has no ruleset that handles nothing. */
 			ans->llsock_skip[i] = true;
-			ans->create[i][LLSOCK] = ans->create[i][NATIVE];
 		} else {
 			rulesets[i] = llsock_layer(layer, ans, i);
 		}
@@ -654,7 +631,7 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 		ans->request[i][LLSOCK] = shared->results[LLSOCK][i];
 		ans->request[i][MODEL] = model_socket(
 			mlayers, nr_model, reqs[i].family, reqs[i].type,
-			reqs[i].protocol, unrestricted(&reqs[i]),
+			reqs[i].protocol, ans->plain[i] = unrestricted(&reqs[i]),
 			&ans->stage[i]);
 	}
 out:
@@ -859,7 +836,7 @@ static const char *const path_names[NR_PATHS] = {
 	[PATH_BEFORE_HOOK] = "refused before the hook",
 	[PATH_UNSUPPORTED] = "unsupported family, hook reached",
 	[PATH_MULTI_LAYER] = "multi-layer (2+ socket layers)",
-	[PATH_ADD_RULE_ERRORS] = "add_rule errors",
+	[PATH_ADD_RULE_ERRORS] = "add_rule errors (calls)",
 	[PATH_SOCKETPAIR] = "through socketpair(2)",
 	[PATH_URING] = "through IORING_OP_SOCKET (+async)",
 	[PATH_TYPE_FLAGS] = "type with flags",
@@ -917,13 +894,13 @@ static bool dense_entry(const struct stack *stack, const struct answers *ans,
 }
 
 static void count_request(const struct request *req, enum model_stage stage,
-			  size_t socket_layers, bool dense)
+			  int plain, size_t socket_layers, bool dense)
 {
 	if (dense)
 		paths[PATH_DENSE]++;
 	if (stage == MODEL_BEFORE_HOOK)
 		paths[PATH_BEFORE_HOOK]++;
-	else if (unrestricted(req) == EAFNOSUPPORT)
+	else if (plain == EAFNOSUPPORT)
 		paths[PATH_UNSUPPORTED]++;
 	if (stage == MODEL_HOOK_DENIED)
 		paths[PATH_DENIED]++;
@@ -970,7 +947,7 @@ static bool number_option(const char *name, const char *text, long long min,
 	char *end;
 
 	errno = 0;
-	*value = strtoll(text, &end, 0);
+	*value = strtoll(text, &end, 10);
 	if (!errno && end != text && !*end && *value >= min && *value <= max)
 		return true;
 	fprintf(stderr, "difftest: --%s takes %lld to %lld, not '%s'\n", name,
@@ -999,7 +976,7 @@ static int parse_options(int argc, char **argv)
 		switch (c) {
 		case 's':
 			errno = 0;
-			seed = strtoull(optarg, &end, 0);
+			seed = strtoull(optarg, &end, 10);
 			if (errno || end == optarg || *end || *optarg == '-') {
 				fprintf(stderr, "difftest: bad --seed '%s'\n",
 					optarg);
@@ -1071,7 +1048,8 @@ static void compare_build(const struct stack *stack, const struct answers *ans)
 			print_three(ans->create[i], skip);
 			fprintf(report, "\n");
 		}
-		if (ans->create[i][MODEL])
+		/* An oracle whose create failed alone made no rule. */
+		if (ans->create[i][MODEL] || !agree(ans->create[i], skip))
 			continue;
 		for (r = 0; r < layer->nr_rules; r++) {
 			const int *three = ans->add[i][r];
@@ -1114,7 +1092,8 @@ static bool same_stack(const struct stack *a, const struct stack *b)
 /*
  * Prints a request on which the oracles disagree, with the smallest stack
  * that still makes them disagree. Shrinking costs a stack build per step:
- * only the first --shrink mismatches are shrunk, and a stack already
+ * mismatches are shrunk until --shrink different minimal stacks are found
+ * (or three times as many mismatches were tried), and a stack already
  * printed is not printed again.
  */
 static void report_request_mismatch(const struct stack *stack,
@@ -1187,6 +1166,11 @@ int main(int argc, char **argv)
 	       seed, nr_cases, requests_per_stack,
 	       inject ? ", with an injected model fault" : "");
 	ret = native_socket_rules();
+	if (ret && native_abi() < 0) {
+		printf("Bail out! native Landlock socket rules need the patched kernel (kernel/); Landlock is off here: %s\n",
+		       strerror(-native_abi()));
+		return 1;
+	}
 	if (ret) {
 		printf("Bail out! native Landlock socket rules need the patched kernel (kernel/); this one refuses handled_access_socket: %s\n",
 		       ret == -E2BIG ? "E2BIG" : strerror(-ret));
@@ -1233,7 +1217,8 @@ int main(int argc, char **argv)
 			    !ans.create[i][MODEL])
 				socket_layers++;
 		for (i = 0; i < nr; i++) {
-			count_request(&reqs[i], ans.stage[i], socket_layers,
+			count_request(&reqs[i], ans.stage[i], ans.plain[i],
+				      socket_layers,
 				      dense_entry(&stack, &ans, &reqs[i]));
 			if (!agree(ans.request[i], false))
 				report_request_mismatch(&stack, &reqs[i],

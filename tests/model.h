@@ -13,7 +13,8 @@
 #include <linux/types.h>
 
 #define MODEL_ACCESS_SOCKET_CREATE	(1ULL << 0)
-#define MODEL_RULE_SOCKET		3
+/* Rules of one layer the model holds (the differential test's most). */
+#define MODEL_MAX_RULES			64
 #define MODEL_ANY			(-1)
 
 struct model_rule {
@@ -26,13 +27,18 @@ struct model_rule {
 struct model_layer {
 	__u64 handled;
 	size_t nr_rules;
-	struct model_rule rules[64];
+	struct model_rule rules[MODEL_MAX_RULES];
 };
 
-/* SPEC 2: landlock_create_ruleset()'s errno for the socket mask. */
+/*
+ * The SPEC 2 calls return 0 or -errno, as libllsock does; the SPEC 3 ones
+ * 0 or a positive errno, as a test reads it from errno.
+ */
+
+/* SPEC 2: landlock_create_ruleset()'s -errno for the socket mask. */
 int model_create_ruleset(__u64 handled_socket);
 /*
- * SPEC 2: landlock_add_rule()'s errno; on success, the rule as stored
+ * SPEC 2: landlock_add_rule()'s -errno; on success, the rule as stored
  * (after the AF_INET + SOCK_PACKET alias) in *@stored.
  */
 int model_add_rule(__u64 handled, __u32 flags, const void *attr,

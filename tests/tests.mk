@@ -115,10 +115,10 @@ DIFFTEST_TIMEOUT ?=
 
 # Checked first, before a kernel build that may take 20 minutes.
 difftest-args:
-	$(Q)case '$(DIFFTEST_CASES)' in ''|0|*[!0-9]*) \
+	$(Q)case '$(DIFFTEST_CASES)' in ''|0*|*[!0-9]*) \
 		echo "difftest: DIFFTEST_CASES must be a number of cases, not '$(DIFFTEST_CASES)'" >&2; \
 		exit 1 ;; esac; \
-	for seed in $(DIFFTEST_SEED); do case $$seed in *[!0-9]*) \
+	for seed in $(DIFFTEST_SEED); do case $$seed in 0?*|*[!0-9]*) \
 		echo "difftest: DIFFTEST_SEED must be numbers (seeds), not '$$seed'" >&2; \
 		exit 1 ;; esac; done
 
