@@ -23,7 +23,6 @@ KERNEL_VM_TIMEOUT	?= 900
 # $(KERNEL_PATH_CMD): on a fresh machine the source package, whose version
 # is part of the key, is only there once `make kernel` has installed it.
 KERNEL_PATH_CMD		:= kernel/build --print-path
-KERNEL_IMAGE		= $(shell $(KERNEL_PATH_CMD))
 
 .PHONY: kernel kernel-path vm-test-patched
 
