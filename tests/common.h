@@ -32,10 +32,6 @@
 #include "libllsock.h"
 #include "cgroups.h"
 
-#ifndef __maybe_unused
-#define __maybe_unused __attribute__((__unused__))
-#endif
-
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define TEST_CGROUPS	CGROUP_ROOT "/llsock-tests"
 
