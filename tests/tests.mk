@@ -60,21 +60,23 @@ $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
 
-host-tests: $(HOST_TESTS:%=$(BUILD)/tests/%) $(BUILD)/llsock
+host-tests: $(HOST_TESTS:%=$(BUILD)/tests/%) $(BUILD)/tests/hooks_test $(BUILD)/llsock
 vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
 	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest
 
-# The VM: KERNEL is debian-6.1, debian-6.12 (Debian's stock cloud kernels,
-# fetched and cached by tests/vm/debian-kernel) or a bzImage path. These
-# modules carry the families the suites cover; Debian builds them as
-# modules.
+# The VM: KERNEL is debian-6.1, debian-6.12, debian-backports (Debian's
+# stock cloud kernels, fetched and cached by tests/vm/debian-kernel) or a
+# bzImage path. These modules carry the families the suites cover; Debian
+# builds them as modules, and not every kernel has each of them (DCCP left
+# Linux in 6.16, Debian's 7.3 cloud kernel has no SMC): the runner loads
+# those the kernel has, and the tests of the others skip with the reason.
 KERNEL		?= debian-6.12
 VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
 		   l2tp_ip dccp_ipv4
 VM_FILES	= $(BUILD)/static/llsock $(VM_TESTS:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32
 VM_RUN		= tests/vm/run --kernel $(KERNEL) \
-		  $(VM_MODULES:%=--module %) $(VM_FILES:%=--file %)
+		  $(VM_MODULES:%=--module-if-present %) $(VM_FILES:%=--file %)
 
 # KERNEL=patched: the in-kernel reference (kernel/), whose VM run starts
 # with the tree's Landlock selftests; everything is built in, no module.
@@ -137,3 +139,25 @@ difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock ke
 		-c "sh difftest-guest.sh $(DIFFTEST_CASES) $$seeds"
 
 .PHONY: difftest difftest-args
+
+# make hooks-test: every lsm/ program of llsock (and of the tests) against
+# bpf_lsm_<hook> in the BTF of every kernel of the matrix (HOOK_KERNELS:
+# Debian's kernels by name, `patched` for kernel/'s build, or image paths).
+HOOK_KERNELS	?= debian-6.1 debian-6.12 debian-backports patched
+HOOK_OBJECTS	= $(BUILD)/llsock.bpf.o
+
+hooks-test: $(BUILD)/tests/hooks_test $(HOOK_OBJECTS) \
+	    $(if $(filter patched,$(HOOK_KERNELS)),kernel)
+	$(Q)mkdir -p $(BUILD)/btf
+	$(Q)set -e; args=; for k in $(HOOK_KERNELS); do \
+		case $$k in \
+		debian-*) image=$$(tests/vm/debian-kernel $$k)/vmlinuz ;; \
+		patched) image=$$($(KERNEL_PATH_CMD)) ;; \
+		*) image=$$k; k=$$(basename $$k) ;; \
+		esac; \
+		./vmlinux.h.gen --btf "$$image" > $(BUILD)/btf/$$k.btf; \
+		args="$$args $$k=$(BUILD)/btf/$$k.btf"; \
+	done; \
+	$(BUILD)/tests/hooks_test $(HOOK_OBJECTS) -- $$args
+
+.PHONY: hooks-test
