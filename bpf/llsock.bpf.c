@@ -17,6 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "hook.h"
 #include "llsock.h"
 
 #define EACCES		13
@@ -302,18 +303,20 @@ static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
 	return allowed ? *allowed : 0;
 }
 
-SEC("lsm/socket_create")
-int BPF_PROG(llsock_socket_create, int family, int type, int protocol,
-	     int kern, int ret)
+/*
+ * No program reads the verdict of the BPF LSM programs before it (`ret`,
+ * after the hook's arguments): its position changes when the hook gains an
+ * argument, and a non-zero verdict already ends the chain before the next
+ * program runs (x86-64 and arm64 trampolines).
+ */
+LLSOCK_LSM(socket_create, llsock_socket_create,
+	   int family, int type, int protocol, int kern)
 {
 	struct llsock_rule_key key;
 	struct llsock_domain *domain;
 	struct llsock_rule *rule;
 	__u16 required, allowed;
 
-	/* An earlier BPF LSM program's denial stands. */
-	if (ret)
-		return ret;
 	/* Sockets the kernel creates for itself are never restricted. */
 	if (kern)
 		return 0;
@@ -393,12 +396,8 @@ static __always_inline bool kn_within(struct kernfs_node *kn, __u64 owner)
 }
 
 /* No restricted task may use bpf(2): it could reach the maps and links. */
-SEC("lsm/bpf")
-int BPF_PROG(llsock_bpf, int cmd, union bpf_attr *attr, unsigned int size,
-	     int ret)
+LLSOCK_LSM(bpf, llsock_bpf)
 {
-	if (ret)
-		return ret;
 	if (!current_domain())
 		return 0;
 	count_escape();
@@ -416,31 +415,19 @@ static __always_inline int deny_in_bpffs(struct inode *inode)
 }
 
 /* Unlinking or renaming a pin could release llsock's link and maps. */
-SEC("lsm/inode_unlink")
-int BPF_PROG(llsock_inode_unlink, struct inode *dir, struct dentry *dentry,
-	     int ret)
+LLSOCK_LSM(inode_unlink, llsock_inode_unlink, struct inode *dir)
 {
-	if (ret)
-		return ret;
 	return deny_in_bpffs(dir);
 }
 
-SEC("lsm/inode_rename")
-int BPF_PROG(llsock_inode_rename, struct inode *old_dir,
-	     struct dentry *old_dentry, struct inode *new_dir,
-	     struct dentry *new_dentry, int ret)
+LLSOCK_LSM(inode_rename, llsock_inode_rename, struct inode *old_dir)
 {
-	if (ret)
-		return ret;
 	return deny_in_bpffs(old_dir);
 }
 
 /* Unmounting the last mount of a bpffs releases everything pinned in it. */
-SEC("lsm/sb_umount")
-int BPF_PROG(llsock_sb_umount, struct vfsmount *mnt, int flags, int ret)
+LLSOCK_LSM(sb_umount, llsock_sb_umount, struct vfsmount *mnt)
 {
-	if (ret)
-		return ret;
 	if (BPF_CORE_READ(mnt, mnt_sb, s_magic) != BPF_FS_MAGIC)
 		return 0;
 	if (!current_domain())
@@ -457,15 +444,12 @@ int BPF_PROG(llsock_sb_umount, struct vfsmount *mnt, int flags, int ret)
  * children, in that cgroup's subtree. file_open, not inode_permission:
  * the latter runs for every component of every path every task walks.
  */
-SEC("lsm/file_open")
-int BPF_PROG(llsock_file_open, struct file *file, int ret)
+LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 {
 	struct llsock_domain *domain;
 	struct kernfs_node *kn;
 	struct inode *inode;
 
-	if (ret)
-		return ret;
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
 	inode = file->f_inode;
@@ -490,12 +474,9 @@ int BPF_PROG(llsock_file_open, struct file *file, int ret)
  * not for a restricted task. The hook runs before the kernel knows the
  * target, so the flag itself is refused.
  */
-SEC("lsm/task_alloc")
-int BPF_PROG(llsock_task_alloc, struct task_struct *task,
-	     unsigned long clone_flags, int ret)
+LLSOCK_LSM(task_alloc, llsock_task_alloc, struct task_struct *task,
+	   unsigned long clone_flags)
 {
-	if (ret)
-		return ret;
 	if (!(clone_flags & CLONE_INTO_CGROUP))
 		return 0;
 	if (!current_domain())
@@ -505,15 +486,12 @@ int BPF_PROG(llsock_task_alloc, struct task_struct *task,
 }
 
 /* Landlock's rule: a domain may only trace tasks in the same or a nested one. */
-SEC("lsm/ptrace_access_check")
-int BPF_PROG(llsock_ptrace_access_check, struct task_struct *child,
-	     unsigned int mode, int ret)
+LLSOCK_LSM(ptrace_access_check, llsock_ptrace_access_check,
+	   struct task_struct *child)
 {
 	struct llsock_domain *domain;
 	struct kernfs_node *kn;
 
-	if (ret)
-		return ret;
 	domain = current_domain();
 	if (!domain)
 		return 0;

@@ -88,4 +88,29 @@ int llsock_cgroup_ancestry(int fd, __u64 *ids, int max);
 int llsock_cgroup_open_id(__u64 id);
 int llsock_cgroup_id(int fd, __u64 *id);
 
+/* hooks.c: whether lsm/ programs fit a kernel's hooks (bpf/hook.h). */
+struct btf;
+struct bpf_object;
+/* The arguments program @prog_name declares it reads, or NULL. */
+const char *llsock_hook_declared_args(const struct btf *obj_btf,
+				      const char *prog_name);
+/*
+ * 0 when @args (as in the program's source, "struct file *file") are the
+ * first parameters of bpf_lsm_@hook in @vmlinux, with the same types;
+ * -ENOENT when the kernel has no such hook, -EINVAL when they differ. @why
+ * says why not.
+ */
+int llsock_hook_check(const struct btf *vmlinux, const char *hook,
+		      const char *args, char *why, size_t size);
+/* The parameters of bpf_lsm_@hook as C, "struct file *file". */
+int llsock_hook_describe(const struct btf *vmlinux, const char *hook,
+			 char *buf, size_t size);
+/*
+ * Leaves to be loaded, of the lsm/ programs of @obj still to be loaded, the
+ * first that fits each hook. -ENOEXEC when none fits some hook (@why says
+ * which and why).
+ */
+int llsock_hooks_select(struct bpf_object *obj, const struct btf *vmlinux,
+			char *why, size_t size);
+
 #endif /* LLSOCK_INTERNAL_H */

@@ -184,6 +184,12 @@ struct llsock_probe {
 	bool lsm_progs_refused;		/* EPERM before the verifier */
 	bool bpf_denied;		/* bpf(2) refused altogether */
 	bool root;
+	/*
+	 * Every hook llsock attaches to has a program that reads its
+	 * arguments as this kernel passes them; if not, which and why.
+	 */
+	bool hooks_fit;
+	char hooks_unfit[512];
 };
 
 int llsock_probe(struct llsock_probe *probe);

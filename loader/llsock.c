@@ -300,6 +300,12 @@ static int check_kernel(void)
 		hint("`make demo` runs llsock in a VM on a Debian kernel that accepts them.");
 		return EXIT_KERNEL;
 	}
+	if (!probe.hooks_fit) {
+		error("cannot load llsock: %s", probe.hooks_unfit);
+		hint("this kernel (%s) changed a hook llsock attaches to; a program for the new shape is needed (bpf/hook.h; `make hooks-test` checks a kernel's BTF).",
+		     probe.kernel_release);
+		return EXIT_KERNEL;
+	}
 	if (!probe.cgroup2) {
 		error("cannot load llsock: no cgroup v2 hierarchy is mounted");
 		hint("mount it: mount -t cgroup2 none /sys/fs/cgroup");
@@ -879,6 +885,8 @@ static int cmd_status(int argc, char **argv)
 		json_object_object_add(obj, "lsm_programs_refused",
 				       probe.root ? json_object_new_boolean(
 					       probe.lsm_progs_refused) : NULL);
+		json_object_object_add(obj, "hooks_fit",
+				       json_object_new_boolean(probe.hooks_fit));
 		json_object_object_add(obj, "cgroup2", probe.cgroup2 ?
 				       json_object_new_string(probe.cgroup2_path) : NULL);
 		json_object_object_add(obj, "loaded",
@@ -910,6 +918,8 @@ static int cmd_status(int argc, char **argv)
 	printf("LSM progs:  %s\n", !probe.root ? "unknown (not root)" :
 	       probe.bpf_denied ? "unknown (bpf(2) denied to this task)" :
 	       probe.lsm_progs_refused ? "refused by this kernel" : "accepted");
+	printf("hooks:      %s\n", probe.hooks_fit ?
+	       "llsock's programs fit this kernel's" : probe.hooks_unfit);
 	printf("cgroup v2:  %s\n", probe.cgroup2 ? probe.cgroup2_path :
 	       "not mounted");
 	printf("llsock:     %s\n", loaded ?

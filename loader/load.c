@@ -35,21 +35,23 @@
 #define DEFAULT_MAX_RULES	65536
 #define DEFAULT_MAX_BINDINGS	4096
 
-/* The guard programs, which keep restricted tasks from loosening policy. */
-static struct bpf_program **guard_programs(struct llsock_bpf *skel, int i)
+/*
+ * The hook an lsm/ program attaches to; llsock's link for it is pinned as
+ * link_<hook>. socket_create is the policy; every other hook is a guard,
+ * which keeps restricted tasks from loosening it.
+ */
+static const char *program_hook(const struct bpf_program *prog)
 {
-	struct bpf_program **programs[] = {
-		&skel->progs.llsock_bpf,
-		&skel->progs.llsock_inode_unlink,
-		&skel->progs.llsock_inode_rename,
-		&skel->progs.llsock_sb_umount,
-		&skel->progs.llsock_file_open,
-		&skel->progs.llsock_task_alloc,
-		&skel->progs.llsock_ptrace_access_check,
-	};
+	const char *sec = bpf_program__section_name(prog);
 
-	return i < (int)(sizeof(programs) / sizeof(programs[0])) ?
-	       programs[i] : NULL;
+	return strncmp(sec, "lsm/", 4) ? NULL : sec + 4;
+}
+
+static bool is_guard(const struct bpf_program *prog)
+{
+	const char *hook = program_hook(prog);
+
+	return hook && strcmp(hook, "socket_create");
 }
 
 static int ensure_bpffs(void)
@@ -120,6 +122,8 @@ static int unpin_all(int dir_fd)
 		close(fd);
 		return -errno;
 	}
+	/* The descriptor shares its offset with @dir_fd: start over. */
+	rewinddir(dir);
 	/* Read the whole directory before changing it. */
 	while ((entry = readdir(dir)) && n < 64) {
 		if (entry->d_name[0] == '.')
@@ -149,7 +153,7 @@ static int attach_and_pin(struct bpf_program *prog)
 	if (!link)
 		return -errno;
 	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/link_%s",
-		 bpf_program__name(prog) + strlen("llsock_"));
+		 program_hook(prog));
 	ret = bpf_link__pin(link, path);
 	/* Closes our descriptor; detaches only if the pin failed. */
 	bpf_link__destroy(link);
@@ -159,8 +163,9 @@ static int attach_and_pin(struct bpf_program *prog)
 int llsock_load(const struct llsock_load_opts *opts)
 {
 	__u32 max_rules = DEFAULT_MAX_RULES, max_bindings = DEFAULT_MAX_BINDINGS;
-	struct bpf_program **program;
+	struct bpf_program *prog;
 	struct llsock_bpf *skel;
+	struct btf *vmlinux;
 	bool no_guard = false;
 	char path[128];
 	int dir_fd, ret, i;
@@ -209,8 +214,19 @@ int llsock_load(const struct llsock_load_opts *opts)
 	bpf_map__set_max_entries(skel->maps.llsock_domains, max_bindings);
 	bpf_map__set_max_entries(skel->maps.llsock_rulesets,
 				 2 * max_bindings);
-	for (i = 0; no_guard && (program = guard_programs(skel, i)); i++)
-		bpf_program__set_autoload(*program, false);
+	bpf_object__for_each_program(prog, skel->obj)
+		if (no_guard && is_guard(prog))
+			bpf_program__set_autoload(prog, false);
+	/* Of each hook, the program that reads its arguments right here. */
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		ret = -errno;
+		goto err_destroy;
+	}
+	ret = llsock_hooks_select(skel->obj, vmlinux, NULL, 0);
+	btf__free(vmlinux);
+	if (ret)
+		goto err_destroy;
 
 	ret = llsock_bpf__load(skel);
 	if (ret)
@@ -230,14 +246,20 @@ int llsock_load(const struct llsock_load_opts *opts)
 	}
 
 	/* The guards first: no task is restricted before the socket hook. */
-	for (i = 0; !no_guard && (program = guard_programs(skel, i)); i++) {
-		ret = attach_and_pin(*program);
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog) || !is_guard(prog))
+			continue;
+		ret = attach_and_pin(prog);
 		if (ret)
 			goto err_unpin;
 	}
-	ret = attach_and_pin(skel->progs.llsock_socket_create);
-	if (ret)
-		goto err_unpin;
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog) || is_guard(prog))
+			continue;
+		ret = attach_and_pin(prog);
+		if (ret)
+			goto err_unpin;
+	}
 
 	llsock_bpf__destroy(skel);
 	close(dir_fd);
@@ -263,21 +285,30 @@ bool llsock_is_loaded(void)
  * in a workqueue after its last reference goes, so unpinning returns before
  * the program is detached; its id disappears only after.
  */
-static int pinned_program_ids(__u32 *ids, int max)
+static int pinned_program_ids(int dir_fd, __u32 *ids, int max)
 {
-	static const char *const links[] = {
-		"link_socket_create", "link_bpf", "link_inode_unlink",
-		"link_inode_rename", "link_sb_umount", "link_file_open",
-		"link_task_alloc", "link_ptrace_access_check",
-	};
+	char path[sizeof(LLSOCK_PIN_DIR) + NAME_MAX + 2];
 	struct bpf_link_info info;
-	char path[128];
-	int i, n = 0, fd;
+	struct dirent *entry;
+	int n = 0, fd;
 	__u32 len;
+	DIR *dir;
 
-	for (i = 0; i < (int)(sizeof(links) / sizeof(links[0])) && n < max;
-	     i++) {
-		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s", links[i]);
+	fd = dup(dir_fd);
+	if (fd < 0)
+		return 0;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	/* The descriptor shares its offset with @dir_fd: start over. */
+	rewinddir(dir);
+	while ((entry = readdir(dir)) && n < max) {
+		if (strncmp(entry->d_name, "link_", 5))
+			continue;
+		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s",
+			 entry->d_name);
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
@@ -287,6 +318,7 @@ static int pinned_program_ids(__u32 *ids, int max)
 			ids[n++] = info.prog_id;
 		close(fd);
 	}
+	closedir(dir);
 	return n;
 }
 
@@ -325,7 +357,7 @@ int llsock_unload(void)
 		close(dir_fd);
 		return -ENOPKG;
 	}
-	n = pinned_program_ids(ids, 16);
+	n = pinned_program_ids(dir_fd, ids, 16);
 	ret = unpin_all(dir_fd);
 	close(dir_fd);
 	if (ret)
@@ -457,6 +489,32 @@ static bool bpf_denied(void)
 	return fd == -EPERM;
 }
 
+/* Whether llsock's programs fit the running kernel's hooks (hooks.c). */
+static void probe_hooks(struct llsock_probe *probe)
+{
+	struct llsock_bpf *skel;
+	struct btf *vmlinux;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		snprintf(probe->hooks_unfit, sizeof(probe->hooks_unfit),
+			 "this kernel's BTF is unreadable (/sys/kernel/btf/vmlinux: %s)",
+			 strerror(errno));
+		return;
+	}
+	skel = llsock_bpf__open();
+	if (skel) {
+		probe->hooks_fit = !llsock_hooks_select(skel->obj, vmlinux,
+							probe->hooks_unfit,
+							sizeof(probe->hooks_unfit));
+		llsock_bpf__destroy(skel);
+	} else {
+		snprintf(probe->hooks_unfit, sizeof(probe->hooks_unfit),
+			 "cannot open llsock's BPF object: %s", strerror(errno));
+	}
+	btf__free(vmlinux);
+}
+
 int llsock_probe(struct llsock_probe *probe)
 {
 	struct utsname uts;
@@ -473,6 +531,7 @@ int llsock_probe(struct llsock_probe *probe)
 	probe->cgroup2 = !llsock_cgroup2_mount(probe->cgroup2_path,
 					       sizeof(probe->cgroup2_path));
 	probe->root = geteuid() == 0;
+	probe_hooks(probe);
 	if (probe->root) {
 		probe->bpf_denied = bpf_denied();
 		probe->lsm_progs_refused = !probe->bpf_denied &&

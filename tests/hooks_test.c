@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Host test: every lsm/ program fits the hook it attaches to, on every
+ * kernel of the test matrix.
+ *
+ * Each program says in its BTF which of the hook's arguments it reads
+ * (bpf/hook.h); this reads the BTF of each kernel (Debian's stock kernels,
+ * the patched ones) and checks, with the loader's own code
+ * (loader/hooks.c), that those are the first parameters of
+ * bpf_lsm_<hook> there, with the same types. So the next kernel that
+ * changes a hook fails this test instead of a user's `llsock load`.
+ *
+ * usage: hooks_test OBJECT... -- NAME=BTF...
+ *
+ * OBJECT is a BPF object (build/llsock.bpf.o); BTF a kernel's raw BTF or
+ * an ELF vmlinux (vmlinux.h.gen --btf makes one from a bzImage).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "kselftest.h"
+#include "internal.h"
+#include "hook.h"
+
+#define MAX_PROGRAMS	64
+#define MAX_KERNELS	16
+
+struct program {
+	const char *object;
+	char name[64];
+	char hook[64];
+	char args[256];		/* NULL-free copy of the decl tag */
+	bool has_args;
+	int fits;		/* kernels it fits */
+};
+
+static struct program programs[MAX_PROGRAMS];
+static int nr_programs;
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int read_object(const char *path)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	const struct btf *btf;
+
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		ksft_print_msg("cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	btf = bpf_object__btf(obj);
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+		struct program *p;
+		const char *args;
+
+		if (strncmp(sec, "lsm/", 4))
+			continue;
+		if (nr_programs == MAX_PROGRAMS) {
+			ksft_print_msg("more than %d programs\n", MAX_PROGRAMS);
+			bpf_object__close(obj);
+			return -1;
+		}
+		p = &programs[nr_programs++];
+		p->object = path;
+		snprintf(p->name, sizeof(p->name), "%s", bpf_program__name(prog));
+		snprintf(p->hook, sizeof(p->hook), "%s", sec + 4);
+		args = btf ? llsock_hook_declared_args(btf, p->name) : NULL;
+		p->has_args = args != NULL;
+		snprintf(p->args, sizeof(p->args), "%s", args ? args : "");
+	}
+	bpf_object__close(obj);
+	return 0;
+}
+
+/*
+ * The checker itself must be able to say no: on each kernel, the argument
+ * lists that broke `llsock load` once (the verdict read as a fifth
+ * socket_create argument, a fourth bpf one) and a wrong type are refused.
+ */
+static bool refuses_wrong_lists(const struct btf *btf, char *why, size_t size)
+{
+	static const struct {
+		const char *hook, *args;
+	} wrong[] = {
+		{ "socket_create", "int family, int type, int protocol, int kern, int ret" },
+		{ "socket_create", "long family" },
+		{ "socket_create", "struct sock *sk" },
+		{ "file_open", "struct inode *inode" },
+		{ "file_open", "int fd" },
+		{ "no_such_hook", "int x" },
+	};
+	char ignored[512];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		if (!llsock_hook_check(btf, wrong[i].hook, wrong[i].args,
+				       ignored, sizeof(ignored))) {
+			snprintf(why, size, "lsm/%s (%s) was accepted",
+				 wrong[i].hook, wrong[i].args);
+			return false;
+		}
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	const char *kernels[MAX_KERNELS], *paths[MAX_KERNELS];
+	char hooks[MAX_PROGRAMS][64];
+	int nr_kernels = 0, nr_hooks = 0, i, j, k;
+	bool objects = true;
+
+	libbpf_set_print(silent);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			objects = false;
+		} else if (objects) {
+			if (read_object(argv[i]))
+				return KSFT_FAIL;
+		} else {
+			char *eq = strchr(argv[i], '=');
+
+			if (!eq || nr_kernels == MAX_KERNELS) {
+				fprintf(stderr, "usage: %s OBJECT... -- NAME=BTF...\n",
+					argv[0]);
+				return KSFT_FAIL;
+			}
+			*eq = '\0';
+			kernels[nr_kernels] = argv[i];
+			paths[nr_kernels++] = eq + 1;
+		}
+	}
+	if (!nr_programs || !nr_kernels) {
+		fprintf(stderr, "usage: %s OBJECT... -- NAME=BTF...\n", argv[0]);
+		return KSFT_FAIL;
+	}
+	for (i = 0; i < nr_programs; i++) {
+		for (j = 0; j < nr_hooks; j++)
+			if (!strcmp(hooks[j], programs[i].hook))
+				break;
+		if (j == nr_hooks)
+			snprintf(hooks[nr_hooks++], sizeof(hooks[0]), "%s",
+				 programs[i].hook);
+	}
+
+	ksft_print_header();
+	/* Per kernel: each hook, and the negative control; then each program. */
+	ksft_set_plan(nr_kernels * (nr_hooks + 1) + nr_programs);
+	for (k = 0; k < nr_kernels; k++) {
+		struct btf *btf = btf__parse(paths[k], NULL);
+		char why[512], params[512];
+
+		if (!btf) {
+			ksft_print_msg("cannot read the BTF of %s in %s: %s\n",
+				       kernels[k], paths[k], strerror(errno));
+			for (j = 0; j < nr_hooks + 1; j++)
+				ksft_test_result_fail("%s: BTF unreadable\n",
+						      kernels[k]);
+			continue;
+		}
+		for (j = 0; j < nr_hooks; j++) {
+			const char *fit = NULL;
+
+			llsock_hook_describe(btf, hooks[j], params,
+					     sizeof(params));
+			ksft_print_msg("%s: bpf_lsm_%s(%s)\n", kernels[k],
+				       hooks[j], params);
+			for (i = 0; i < nr_programs; i++) {
+				struct program *p = &programs[i];
+
+				if (strcmp(p->hook, hooks[j]))
+					continue;
+				if (!p->has_args) {
+					ksft_print_msg("  %s: no %s decl tag (declare it with LLSOCK_LSM)\n",
+						       p->name, LLSOCK_ARGS_TAG);
+					continue;
+				}
+				if (llsock_hook_check(btf, p->hook, p->args, why,
+						      sizeof(why))) {
+					ksft_print_msg("  %s (%s) does not fit: %s\n",
+						       p->name, p->args, why);
+					continue;
+				}
+				p->fits++;
+				if (!fit)
+					fit = p->name;
+			}
+			ksft_test_result(fit != NULL, "%s: lsm/%s%s%s\n",
+					 kernels[k], hooks[j],
+					 fit ? " loads " : ": no program fits",
+					 fit ? fit : "");
+		}
+		why[0] = '\0';
+		ksft_test_result(refuses_wrong_lists(btf, why, sizeof(why)),
+				 "%s: wrong argument lists are refused%s%s\n",
+				 kernels[k], why[0] ? ": " : "", why);
+		btf__free(btf);
+	}
+	/* A program that fits no kernel of the matrix is dead code, or wrong. */
+	for (i = 0; i < nr_programs; i++)
+		ksft_test_result(programs[i].fits > 0,
+				 "%s (lsm/%s, %s) fits %d of %d kernels\n",
+				 programs[i].name, programs[i].hook,
+				 programs[i].args[0] ? programs[i].args : "no arguments",
+				 programs[i].fits, nr_kernels);
+	ksft_finished();
+}
