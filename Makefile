@@ -55,15 +55,26 @@ $(BUILD)/vmlinux.h: vmlinux.h.gen | $(BUILD)/.deps
 	*) src=$(VMLINUX_BTF) ;; \
 	esac && { echo "/* Generated from $$src. */"; ./vmlinux.h.gen "$$src"; } > $@
 
-$(BUILD)/llsock.bpf.o: bpf/llsock.bpf.c bpf/llsock.h bpf/hook.h $(BUILD)/vmlinux.h
+# llsock's BPF object, and the tests' own (tests/*.bpf.c).
+BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 $(WARNINGS) \
+		   -I$(BUILD) -Ibpf
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/llsock.h bpf/hook.h $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-		$(WARNINGS) -I$(BUILD) -Ibpf -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-$(BUILD)/llsock.skel.h: $(BUILD)/llsock.bpf.o
+$(BUILD)/%.bpf.o: tests/%.bpf.c bpf/hook.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+# Made through the patterns above, kept all the same.
+.SECONDARY: $(BUILD)/llsock.bpf.o $(BUILD)/observe.bpf.o $(BUILD)/observe.skel.h
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name llsock_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 $(BUILD)/lib/%.o: loader/%.c loader/libllsock.h loader/internal.h \
 		  loader/store.h bpf/llsock.h $(BUILD)/llsock.skel.h | $(BUILD)/lib

@@ -12,7 +12,9 @@ HOST_TESTS	:= unit_test model_test validate_test
 # NAME_native_test is NAME_test on native Landlock (tests/stack.h).
 VM_TESTS	:= validate_test validate_native_test socket_test \
 		   socket_native_test guard_test policy_test lifecycle_test
-TEST_DEPS	:= tests/common.h tests/cgroups.h tests/stack.h tests/native.h loader/libllsock.h loader/internal.h $(BUILD)/.ksft
+TEST_DEPS	:= tests/common.h tests/cgroups.h tests/stack.h tests/native.h \
+		   tests/observe.h loader/libllsock.h loader/internal.h \
+		   $(BUILD)/.ksft $(BUILD)/observe.skel.h
 
 # The headers keep their dates from the kernel tarball: a stamp says when
 # the link to them was made.
@@ -144,7 +146,7 @@ difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock ke
 # bpf_lsm_<hook> in the BTF of every kernel of the matrix (HOOK_KERNELS:
 # Debian's kernels by name, `patched` for kernel/'s build, or image paths).
 HOOK_KERNELS	?= debian-6.1 debian-6.12 debian-backports patched
-HOOK_OBJECTS	= $(BUILD)/llsock.bpf.o
+HOOK_OBJECTS	= $(BUILD)/llsock.bpf.o $(BUILD)/observe.bpf.o
 
 hooks-test: $(BUILD)/tests/hooks_test $(HOOK_OBJECTS) \
 	    $(if $(filter patched,$(HOOK_KERNELS)),kernel)
