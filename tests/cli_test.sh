@@ -455,6 +455,7 @@ if [ "$lsm_state" = refused ]; then
 	expect_rc 0
 	expect_out_has "kernel:     $(uname -r)"
 	expect_out_has "LSM progs:  refused by this kernel"
+	expect_out_has "hooks:      llsock's programs fit this kernel's"
 	expect_out_has "llsock:     not loaded"
 	expect_err_empty
 	end_test
@@ -464,7 +465,7 @@ if [ "$lsm_state" = refused ]; then
 		ll status --json
 		expect_rc 0
 		# shellcheck disable=SC2016 # $k is jq's
-		expect_json '.kernel == $k and .lsm_programs_refused == true and .loaded == false' \
+		expect_json '.kernel == $k and .lsm_programs_refused == true and .hooks_fit == true and .loaded == false' \
 			--arg k "$(uname -r)"
 		expect_err_empty
 		end_test
@@ -851,6 +852,67 @@ for bad in "DIFFTEST_CASES=abc|DIFFTEST_CASES must be a number of cases, not 'ab
 	expect_err_has "difftest: ${bad#*|}"
 	end_test
 done
+
+# The scripts around the kernels: usage errors say so, and change nothing.
+
+begin "apt-suite without arguments prints its usage"
+call "$here/apt-suite"
+expect_rc 2
+expect_err_has "usage: tests/apt-suite SUITE update"
+expect_out_empty
+end_test
+
+begin "apt-suite refuses a suite name it would put in a path"
+call "$here/apt-suite" '../x' update
+expect_rc 1
+expect_err_has "apt-suite: cannot use suite '../x': not a suite name"
+end_test
+
+begin "apt-suite runs nothing but apt-get and apt-cache"
+call "$here/apt-suite" trixie-backports rm -rf /
+expect_rc 1
+expect_err_has "apt-suite: cannot run 'rm': only update, apt-get and apt-cache are run here"
+end_test
+
+begin "debian-kernel names the kernels it knows"
+call "$here/vm/debian-kernel" debian-5.10
+expect_rc 1
+expect_err_has "vm: cannot fetch kernel 'debian-5.10': unknown name (debian-6.1, debian-6.12 or debian-backports)"
+expect_out_empty
+end_test
+
+begin "vmlinux.h.gen --btf refuses a file without BTF"
+printf 'not a kernel\n' >"$tmp/not-a-kernel"
+call "$here/../vmlinux.h.gen" --btf "$tmp/not-a-kernel"
+expect_rc 1
+expect_err_has "is neither BTF, an ELF vmlinux nor a kernel image"
+expect_out_empty
+end_test
+
+begin "the VM runner wants a module name after --module-if-present"
+call "$here/vm/run" --kernel /nonexistent --module-if-present
+expect_rc 2
+expect_err_has "vm: --module-if-present needs a value"
+end_test
+
+if [ -x "$here/../build/tests/hooks_test" ]; then
+	begin "hooks_test without kernels prints its usage"
+	call "$here/../build/tests/hooks_test" "$here/../build/llsock.bpf.o"
+	[ "$rc" != 0 ] || problem "expected a non-zero exit status"
+	expect_err_has "usage: "
+	end_test
+
+	begin "hooks_test says which kernel BTF it cannot read"
+	call "$here/../build/tests/hooks_test" "$here/../build/llsock.bpf.o" \
+		-- "none=$tmp/not-a-kernel"
+	[ "$rc" != 0 ] || problem "expected a non-zero exit status"
+	expect_out_has "cannot read the BTF of none"
+	expect_out_has "not ok"
+	end_test
+else
+	skip "hooks_test without kernels prints its usage" "build/tests/hooks_test not built"
+	skip "hooks_test says which kernel BTF it cannot read" "build/tests/hooks_test not built"
+fi
 
 # Nothing left behind.
 

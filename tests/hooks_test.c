@@ -12,8 +12,9 @@
  *
  * usage: hooks_test OBJECT... -- NAME=BTF...
  *
- * OBJECT is a BPF object (build/llsock.bpf.o); BTF a kernel's raw BTF or
- * an ELF vmlinux (vmlinux.h.gen --btf makes one from a bzImage).
+ * OBJECT is a BPF object (build/llsock.bpf.o first: the loader's program
+ * choice is checked on it); BTF a kernel's raw BTF or an ELF vmlinux
+ * (vmlinux.h.gen --btf makes one from a bzImage).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -114,6 +115,63 @@ static bool refuses_wrong_lists(const struct btf *btf, char *why, size_t size)
 	return true;
 }
 
+/*
+ * A kernel's BTF with just bpf_lsm_socket_create, of @nr_args int
+ * parameters (the hook has four).
+ */
+static struct btf *fake_kernel(int nr_args)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id, proto, i;
+
+	if (!btf)
+		return NULL;
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	proto = btf__add_func_proto(btf, int_id);
+	for (i = 0; i < nr_args; i++)
+		btf__add_func_param(btf, "arg", int_id);
+	btf__add_func(btf, "bpf_lsm_socket_create", BTF_FUNC_GLOBAL, proto);
+	return btf;
+}
+
+/*
+ * What llsock load does with the running kernel's BTF: the program that
+ * fits is kept; where none fits, loading stops and says why.
+ */
+static void selects_on_fake_kernels(const char *path)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct btf *btf;
+	char why[512] = "";
+	int ret;
+
+	/* Three arguments: llsock_socket_create reads a fourth. */
+	obj = bpf_object__open_file(path, NULL);
+	btf = fake_kernel(3);
+	ret = obj && btf ? llsock_hooks_select(obj, btf, why, sizeof(why)) : -1;
+	ksft_test_result(ret == -ENOEXEC && strstr(why, "socket_create"),
+			 "a kernel whose socket_create has 3 arguments loads nothing: %s\n",
+			 why);
+	btf__free(btf);
+	bpf_object__close(obj);
+
+	/* The four arguments, and no guard to load: socket_create is kept. */
+	obj = bpf_object__open_file(path, NULL);
+	btf = fake_kernel(4);
+	ret = -1;
+	if (obj && btf) {
+		bpf_object__for_each_program(prog, obj)
+			if (strcmp(bpf_program__section_name(prog),
+				   "lsm/socket_create"))
+				bpf_program__set_autoload(prog, false);
+		ret = llsock_hooks_select(obj, btf, why, sizeof(why));
+	}
+	ksft_test_result(!ret, "a kernel with the four socket_create arguments loads the program\n");
+	btf__free(btf);
+	bpf_object__close(obj);
+}
+
 int main(int argc, char **argv)
 {
 	const char *kernels[MAX_KERNELS], *paths[MAX_KERNELS];
@@ -156,7 +214,8 @@ int main(int argc, char **argv)
 
 	ksft_print_header();
 	/* Per kernel: each hook, and the negative control; then each program. */
-	ksft_set_plan(nr_kernels * (nr_hooks + 1) + nr_programs);
+	ksft_set_plan(nr_kernels * (nr_hooks + 1) + nr_programs + 2);
+	selects_on_fake_kernels(programs[0].object);
 	for (k = 0; k < nr_kernels; k++) {
 		struct btf *btf = btf__parse(paths[k], NULL);
 		char why[512], params[512];
