@@ -30,7 +30,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean check demo deps
+.PHONY: all clean check demo deps fresh-check
 
 LIB_SRCS	:= ruleset merge names cgroup store load sandbox hooks
 LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/lib/%.o)
@@ -41,8 +41,11 @@ all: $(BUILD)/llsock $(BUILD)/libllsock.a $(BUILD)/static/llsock vm-tests
 $(BUILD) $(BUILD)/lib $(BUILD)/static/lib $(BUILD)/static $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
-# Tools from Debian packages; installed when missing.
-deps: $(BUILD)/.deps
+# Tools from Debian packages; installed when missing. Each step installs
+# its own; `make deps` (or `tests/deps all`, before make is there)
+# installs them all at once.
+deps:
+	$(Q)tests/deps all
 
 $(BUILD)/.deps: tests/deps | $(BUILD)
 	$(Q)tests/deps build
@@ -127,6 +130,12 @@ demo: all $(BUILD)/static/llsock
 		tests/vm/run --kernel debian-6.12 \
 			--file $(BUILD)/static/llsock:/bin/llsock tests/demo.sh; \
 	fi
+
+# A minimal Debian root from this machine's apt sources, and in it the
+# dependency step, the build, the host tests, the demo, one VM suite and
+# the patched kernel: proves the install step is complete (slow).
+fresh-check:
+	$(Q)tests/fresh-check
 
 clean:
 	$(call msg,CLEAN,$(BUILD))
