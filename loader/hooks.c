@@ -62,17 +62,6 @@ const char *llsock_hook_declared_args(const struct btf *obj_btf,
 	return NULL;
 }
 
-static void say(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
-
 /* The shape of a kernel type: typedefs and qualifiers see through. */
 static int btf_shape(const struct btf *btf, __u32 id, struct arg_shape *shape)
 {
@@ -156,7 +145,7 @@ static int declared_shape(const struct btf *btf, const char *text,
 		while (isalnum((unsigned char)p[len]) || p[len] == '_')
 			len++;
 		if (!len || len >= sizeof(words[0]) || nr_words == 8) {
-			say(why, size, "cannot read the argument \"%s\"", text);
+			llsock_set_error(why, size, "cannot read the argument \"%s\"", text);
 			return -EINVAL;
 		}
 		memcpy(words[nr_words], p, len);
@@ -165,7 +154,7 @@ static int declared_shape(const struct btf *btf, const char *text,
 	}
 	/* The last word is the argument's name. */
 	if (nr_words < 2) {
-		say(why, size, "the argument \"%s\" has no name", text);
+		llsock_set_error(why, size, "the argument \"%s\" has no name", text);
 		return -EINVAL;
 	}
 	last = nr_words - 1;
@@ -181,7 +170,7 @@ static int declared_shape(const struct btf *btf, const char *text,
 			continue;
 		if (!strcmp(w, "struct") || !strcmp(w, "union")) {
 			if (i + 1 >= last || !depth) {
-				say(why, size, "\"%s\": only pointers to a %s are read",
+				llsock_set_error(why, size, "\"%s\": only pointers to a %s are read",
 				    text, w);
 				return -EINVAL;
 			}
@@ -211,7 +200,7 @@ static int declared_shape(const struct btf *btf, const char *text,
 
 			id = btf__find_by_name_kind(btf, w, BTF_KIND_TYPEDEF);
 			if (id < 0) {
-				say(why, size, "\"%s\": this kernel has no type %s",
+				llsock_set_error(why, size, "\"%s\": this kernel has no type %s",
 				    text, w);
 				return -EINVAL;
 			}
@@ -256,7 +245,7 @@ static int declared_shape(const struct btf *btf, const char *text,
 		shape->size = 4;
 		shape->is_signed = !is_unsigned;
 	} else {
-		say(why, size, "cannot read the argument \"%s\"", text);
+		llsock_set_error(why, size, "cannot read the argument \"%s\"", text);
 		return -EINVAL;
 	}
 	if (depth) {
@@ -368,9 +357,9 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 	struct arg_shape want, have;
 	int i, ret;
 
-	say(why, size, "%s", "");
+	llsock_set_error(why, size, "%s", "");
 	if (!proto) {
-		say(why, size, "this kernel has no %s%s in its BTF",
+		llsock_set_error(why, size, "this kernel has no %s%s in its BTF",
 		    HOOK_PREFIX, hook);
 		return -ENOENT;
 	}
@@ -382,7 +371,7 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 		if (!end)
 			end = p + strlen(p);
 		if ((size_t)(end - p) >= sizeof(arg)) {
-			say(why, size, "cannot read the arguments \"%s\"", args);
+			llsock_set_error(why, size, "cannot read the arguments \"%s\"", args);
 			return -EINVAL;
 		}
 		memcpy(arg, p, end - p);
@@ -390,7 +379,7 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 		p = *end ? end + 1 : end;
 
 		if (i >= btf_vlen(proto)) {
-			say(why, size,
+			llsock_set_error(why, size,
 			    "it reads argument %d (%s), but this kernel's %s hook has %d: (%s)",
 			    i + 1, arg, hook, btf_vlen(proto), params);
 			return -EINVAL;
@@ -400,7 +389,7 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 			return ret;
 		ret = btf_shape(vmlinux, btf_params(proto)[i].type, &have);
 		if (ret || !same_shape(&want, &have)) {
-			say(why, size,
+			llsock_set_error(why, size,
 			    "its argument %d (%s) is not what this kernel's %s hook passes there: (%s)",
 			    i + 1, arg, hook, params);
 			return -EINVAL;
@@ -467,7 +456,7 @@ int llsock_hooks_select(struct bpf_object *obj, const struct btf *vmlinux,
 	}
 	for (i = 0; i < nr_hooks; i++) {
 		if (!chosen[i]) {
-			say(why, size, "%s", reason[i]);
+			llsock_set_error(why, size, "%s", reason[i]);
 			return -ENOEXEC;
 		}
 	}

@@ -39,6 +39,10 @@ static inline int llsock_compare_keys(__s32 family_a, __s32 type_a,
 	return 0;
 }
 
+/* names.c: formats a message into @err (when not NULL), as snprintf(). */
+void llsock_set_error(char *err, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ruleset.c */
 int llsock_ruleset_copy(const struct llsock_ruleset *src,
 			struct llsock_ruleset **dst);

@@ -151,7 +151,7 @@ const char *llsock_protocol_name(int family, int protocol)
 	return name_of(protocols_of(family), protocol);
 }
 
-static void set_error(char *err, size_t size, const char *fmt, ...)
+void llsock_set_error(char *err, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -194,12 +194,12 @@ static int parse_field(const struct field *field, const char *text,
 	int named;
 
 	if (!*text) {
-		set_error(err, err_size, "empty %s", field->what);
+		llsock_set_error(err, err_size, "empty %s", field->what);
 		return -EINVAL;
 	}
 	if (!strcmp(text, "*")) {
 		if (!field->wildcard) {
-			set_error(err, err_size,
+			llsock_set_error(err, err_size,
 				  "the family cannot be a wildcard: give one (e.g. inet, unix or 2)");
 			return -EINVAL;
 		}
@@ -213,11 +213,11 @@ static int parse_field(const struct field *field, const char *text,
 			return 0;
 		}
 		if (field->wildcard)
-			set_error(err, err_size,
+			llsock_set_error(err, err_size,
 				  "%s %s out of range: accepted 0..%ld, or -1 or * for any",
 				  field->what, text, field->max);
 		else
-			set_error(err, err_size,
+			llsock_set_error(err, err_size,
 				  "%s %s out of range: accepted 0..%ld (no wildcard)",
 				  field->what, text, field->max);
 		return -EINVAL;
@@ -226,7 +226,7 @@ static int parse_field(const struct field *field, const char *text,
 		*out = named;
 		return 0;
 	}
-	set_error(err, err_size, "unknown %s name \"%s\"%s%s", field->what,
+	llsock_set_error(err, err_size, "unknown %s name \"%s\"%s%s", field->what,
 		  text, names_hint ? ": " : "", names_hint ? names_hint : "");
 	return -EINVAL;
 }
@@ -241,7 +241,7 @@ int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
 	int i, ret;
 
 	if (strlen(text) >= sizeof(buf)) {
-		set_error(err, err_size, "rule too long");
+		llsock_set_error(err, err_size, "rule too long");
 		return -EINVAL;
 	}
 	strcpy(buf, text);
@@ -255,7 +255,7 @@ int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
 	}
 	/* "-1" holds no dot, so a third dot is always one too many. */
 	if (i < 3 || strchr(parts[2], '.')) {
-		set_error(err, err_size,
+		llsock_set_error(err, err_size,
 			  "\"%s\" is not family.type.protocol (e.g. inet.stream.tcp)",
 			  text);
 		return -EINVAL;
@@ -330,7 +330,7 @@ static int add_text_rule(struct llsock_ruleset *ruleset, const char *text,
 				 text, strerror(-ret));
 	}
 	if (ret)
-		set_error(err, err_size, "%s%s", where, why);
+		llsock_set_error(err, err_size, "%s%s", where, why);
 	return ret;
 }
 
@@ -346,7 +346,7 @@ int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(file)) {
-			set_error(err, err_size, "line %u: line too long",
+			llsock_set_error(err, err_size, "line %u: line too long",
 				  lineno);
 			return -EINVAL;
 		}
@@ -357,7 +357,7 @@ int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
 		if (!*text)
 			continue;
 		if (strpbrk(text, " \t")) {
-			set_error(err, err_size,
+			llsock_set_error(err, err_size,
 				  "line %u: one rule per line, got \"%s\"",
 				  lineno, text);
 			return -EINVAL;
@@ -369,7 +369,7 @@ int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
 		count++;
 	}
 	if (ferror(file)) {
-		set_error(err, err_size, "read error: %s", strerror(errno));
+		llsock_set_error(err, err_size, "read error: %s", strerror(errno));
 		return -EIO;
 	}
 	return count;
