@@ -103,15 +103,13 @@ static int map_of(struct llsock_bpf *skel, enum store_map which,
 	}
 }
 
-/*
- * Removes every pin llsock may have made: links first, so that the program
- * is detached before the maps it reads go away.
- */
-static int unpin_all(int dir_fd)
+#define MAX_PINS	64
+
+/* The names in the pin directory @dir_fd (at most MAX_PINS), or -errno. */
+static int read_pins(int dir_fd, char names[][NAME_MAX + 1])
 {
-	char names[64][NAME_MAX + 1];
 	struct dirent *entry;
-	int n = 0, i, pass, fd, ret = 0;
+	int n = 0, fd;
 	DIR *dir;
 
 	fd = dup(dir_fd);
@@ -124,16 +122,36 @@ static int unpin_all(int dir_fd)
 	}
 	/* The descriptor shares its offset with @dir_fd: start over. */
 	rewinddir(dir);
-	/* Read the whole directory before changing it. */
-	while ((entry = readdir(dir)) && n < 64) {
+	while ((entry = readdir(dir)) && n < MAX_PINS) {
 		if (entry->d_name[0] == '.')
 			continue;
-		snprintf(names[n++], sizeof(names[0]), "%s", entry->d_name);
+		snprintf(names[n++], NAME_MAX + 1, "%s", entry->d_name);
 	}
 	closedir(dir);
+	return n;
+}
+
+static bool is_link_pin(const char *name)
+{
+	return !strncmp(name, "link_", 5);
+}
+
+/*
+ * Removes every pin llsock may have made: links first, so that the program
+ * is detached before the maps it reads go away.
+ */
+static int unpin_all(int dir_fd)
+{
+	char names[MAX_PINS][NAME_MAX + 1];
+	int n, i, pass, ret = 0;
+
+	/* Read the whole directory before changing it. */
+	n = read_pins(dir_fd, names);
+	if (n < 0)
+		return n;
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < n; i++) {
-			if (!strncmp(names[i], "link_", 5) != (pass == 0))
+			if (is_link_pin(names[i]) != (pass == 0))
 				continue;
 			if (unlinkat(dir_fd, names[i], 0) && !ret)
 				ret = -errno;
@@ -168,7 +186,7 @@ int llsock_load(const struct llsock_load_opts *opts)
 	struct btf *vmlinux;
 	bool no_guard = false;
 	char path[128];
-	int dir_fd, ret, i;
+	int dir_fd, ret, pass, i;
 
 	if (opts && opts->sz >= sizeof(*opts)) {
 		if (opts->max_rules)
@@ -246,19 +264,15 @@ int llsock_load(const struct llsock_load_opts *opts)
 	}
 
 	/* The guards first: no task is restricted before the socket hook. */
-	bpf_object__for_each_program(prog, skel->obj) {
-		if (!bpf_program__autoload(prog) || !is_guard(prog))
-			continue;
-		ret = attach_and_pin(prog);
-		if (ret)
-			goto err_unpin;
-	}
-	bpf_object__for_each_program(prog, skel->obj) {
-		if (!bpf_program__autoload(prog) || is_guard(prog))
-			continue;
-		ret = attach_and_pin(prog);
-		if (ret)
-			goto err_unpin;
+	for (pass = 0; pass < 2; pass++) {
+		bpf_object__for_each_program(prog, skel->obj) {
+			if (!bpf_program__autoload(prog) ||
+			    is_guard(prog) != (pass == 0))
+				continue;
+			ret = attach_and_pin(prog);
+			if (ret)
+				goto err_unpin;
+		}
 	}
 
 	llsock_bpf__destroy(skel);
@@ -287,28 +301,18 @@ bool llsock_is_loaded(void)
  */
 static int pinned_program_ids(int dir_fd, __u32 *ids, int max)
 {
+	char names[MAX_PINS][NAME_MAX + 1];
 	char path[sizeof(LLSOCK_PIN_DIR) + NAME_MAX + 2];
 	struct bpf_link_info info;
-	struct dirent *entry;
-	int n = 0, fd;
+	int n = 0, nr_pins, i, fd;
 	__u32 len;
-	DIR *dir;
 
-	fd = dup(dir_fd);
-	if (fd < 0)
-		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return 0;
-	}
-	/* The descriptor shares its offset with @dir_fd: start over. */
-	rewinddir(dir);
-	while ((entry = readdir(dir)) && n < max) {
-		if (strncmp(entry->d_name, "link_", 5))
+	nr_pins = read_pins(dir_fd, names);
+	for (i = 0; i < nr_pins && n < max; i++) {
+		if (!is_link_pin(names[i]))
 			continue;
-		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s",
-			 entry->d_name);
+		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%.*s", NAME_MAX,
+			 names[i]);
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
@@ -318,7 +322,6 @@ static int pinned_program_ids(int dir_fd, __u32 *ids, int max)
 			ids[n++] = info.prog_id;
 		close(fd);
 	}
-	closedir(dir);
 	return n;
 }
 
