@@ -73,7 +73,8 @@ $(BUILD)/%.bpf.o: tests/%.bpf.c bpf/hook.h $(BUILD)/vmlinux.h
 	$(Q)$(LLVM_STRIP) -g $@
 
 # Made through the patterns above, kept all the same.
-.SECONDARY: $(BUILD)/llsock.bpf.o $(BUILD)/observe.bpf.o $(BUILD)/observe.skel.h
+.SECONDARY: $(BUILD)/llsock.bpf.o $(BUILD)/llsock.skel.h $(BUILD)/observe.bpf.o \
+	    $(BUILD)/observe.skel.h
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
