@@ -58,18 +58,13 @@ $(BUILD)/vmlinux.h: vmlinux.h.gen | $(BUILD)/.deps
 	*) src=$(VMLINUX_BTF) ;; \
 	esac && { echo "/* Generated from $$src. */"; ./vmlinux.h.gen "$$src"; } > $@
 
-# llsock's BPF object, and the tests' own (tests/*.bpf.c).
-BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 $(WARNINGS) \
-		   -I$(BUILD) -Ibpf
+# llsock's BPF object (bpf/), and the tests' own (tests/*.bpf.c).
+vpath %.bpf.c bpf tests
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/llsock.h bpf/hook.h $(BUILD)/vmlinux.h
+$(BUILD)/%.bpf.o: %.bpf.c bpf/llsock.h bpf/hook.h $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	$(Q)$(LLVM_STRIP) -g $@
-
-$(BUILD)/%.bpf.o: tests/%.bpf.c bpf/hook.h $(BUILD)/vmlinux.h
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
+		$(WARNINGS) -I$(BUILD) -Ibpf -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
 # Made through the patterns above, kept all the same.
