@@ -25,7 +25,6 @@
 #include "../bpf/hook.h"
 
 #define HOOK_PREFIX	"bpf_lsm_"
-#define MAX_ARGS	12
 
 /* What a parameter is, as far as reading it from the context goes. */
 struct arg_shape {
@@ -170,8 +169,9 @@ static int declared_shape(const struct btf *btf, const char *text,
 			continue;
 		if (!strcmp(w, "struct") || !strcmp(w, "union")) {
 			if (i + 1 >= last || !depth) {
-				llsock_set_error(why, size, "\"%s\": only pointers to a %s are read",
-				    text, w);
+				llsock_set_error(why, size,
+						 "\"%s\": only pointers to a %s are read",
+						 text, w);
 				return -EINVAL;
 			}
 			snprintf(shape->pointee, sizeof(shape->pointee), "%s %s",
@@ -200,8 +200,9 @@ static int declared_shape(const struct btf *btf, const char *text,
 
 			id = btf__find_by_name_kind(btf, w, BTF_KIND_TYPEDEF);
 			if (id < 0) {
-				llsock_set_error(why, size, "\"%s\": this kernel has no type %s",
-				    text, w);
+				llsock_set_error(why, size,
+						 "\"%s\": this kernel has no type %s",
+						 text, w);
 				return -EINVAL;
 			}
 			if (btf_shape(btf, id, &target))
@@ -359,8 +360,9 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 
 	llsock_set_error(why, size, "%s", "");
 	if (!proto) {
-		llsock_set_error(why, size, "this kernel has no %s%s in its BTF",
-		    HOOK_PREFIX, hook);
+		llsock_set_error(why, size,
+				 "this kernel has no %s%s in its BTF",
+				 HOOK_PREFIX, hook);
 		return -ENOENT;
 	}
 	llsock_hook_describe(vmlinux, hook, params, sizeof(params));
@@ -380,8 +382,9 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 
 		if (i >= btf_vlen(proto)) {
 			llsock_set_error(why, size,
-			    "it reads argument %d (%s), but this kernel's %s hook has %d: (%s)",
-			    i + 1, arg, hook, btf_vlen(proto), params);
+					 "it reads argument %d (%s), but this kernel's %s hook has %d: (%s)",
+					 i + 1, arg, hook, btf_vlen(proto),
+					 params);
 			return -EINVAL;
 		}
 		ret = declared_shape(vmlinux, arg, &want, why, size);
@@ -390,8 +393,8 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 		ret = btf_shape(vmlinux, btf_params(proto)[i].type, &have);
 		if (ret || !same_shape(&want, &have)) {
 			llsock_set_error(why, size,
-			    "its argument %d (%s) is not what this kernel's %s hook passes there: (%s)",
-			    i + 1, arg, hook, params);
+					 "its argument %d (%s) is not what this kernel's %s hook passes there: (%s)",
+					 i + 1, arg, hook, params);
 			return -EINVAL;
 		}
 	}
