@@ -32,13 +32,18 @@ endif
 .DELETE_ON_ERROR:
 .PHONY: all clean check demo deps fresh-check
 
-LIB_SRCS	:= ruleset merge names cgroup store load sandbox hooks
-LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/lib/%.o)
-STATIC_LIB_OBJS	:= $(LIB_SRCS:%=$(BUILD)/static/lib/%.o)
+# libllsock is every loader/*.c; the llsock command, loader/cli/*.c. One
+# set of objects (position-independent) serves the static and the shared
+# links. Header dependencies come from the compiler (-MMD -MP).
+LIB_SRCS	:= $(wildcard loader/*.c)
+CLI_SRCS	:= $(wildcard loader/cli/*.c)
+LIB_OBJS	:= $(LIB_SRCS:loader/%.c=$(BUILD)/lib/%.o)
+CLI_OBJS	:= $(CLI_SRCS:loader/cli/%.c=$(BUILD)/cli/%.o)
+DEPFLAGS	= -MMD -MP
 
 all: $(BUILD)/llsock $(BUILD)/libllsock.a $(BUILD)/static/llsock vm-tests
 
-$(BUILD) $(BUILD)/lib $(BUILD)/static/lib $(BUILD)/static $(BUILD)/tests:
+$(BUILD) $(BUILD)/lib $(BUILD)/cli $(BUILD)/static $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
 # Tools from Debian packages; installed when missing. Each step installs
@@ -75,34 +80,30 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(BUILD)/lib/%.o: loader/%.c loader/libllsock.h loader/internal.h \
-		  loader/store.h bpf/llsock.h $(BUILD)/llsock.skel.h | $(BUILD)/lib
+# The skeleton is generated: every object waits for it on a first build.
+$(BUILD)/lib/%.o: loader/%.c $(BUILD)/llsock.skel.h | $(BUILD)/lib
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -fPIC -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(DEPFLAGS) -fPIC -c $< -o $@
 
-$(BUILD)/static/lib/%.o: loader/%.c loader/libllsock.h loader/internal.h \
-		  loader/store.h bpf/llsock.h $(BUILD)/llsock.skel.h | $(BUILD)/static/lib
+$(BUILD)/cli/%.o: loader/cli/%.c $(BUILD)/llsock.skel.h | $(BUILD)/cli
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libllsock.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
+	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/static/libllsock.a: $(STATIC_LIB_OBJS)
-	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
-
-$(BUILD)/llsock: loader/llsock.c $(BUILD)/libllsock.a
+$(BUILD)/llsock: $(CLI_OBJS) $(BUILD)/libllsock.a
 	$(call msg,CCLD,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $< $(BUILD)/libllsock.a \
-		$(LIBS) -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -ljson-c -o $@
 
 # What runs in the VM is static: its initramfs has no shared libraries.
-$(BUILD)/static/llsock: loader/llsock.c $(BUILD)/static/libllsock.a | $(BUILD)/static
+$(BUILD)/static/llsock: $(CLI_OBJS) $(BUILD)/libllsock.a | $(BUILD)/static
 	$(call msg,CCLD,$@)
-	$(Q)$(CC) -static $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $< \
-		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -o $@
+	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
 include tests/tests.mk
 include tests/bench.mk

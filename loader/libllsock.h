@@ -19,14 +19,16 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+/*
+ * The values and types the BPF program shares (LLSOCK_ACCESS_SOCKET_CREATE,
+ * LLSOCK_RULE_SOCKET, LLSOCK_ANY, LLSOCK_MAX_LAYERS, struct llsock_event,
+ * ...), defined once.
+ */
+#include "llsock.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define LLSOCK_ACCESS_SOCKET_CREATE	(1ULL << 0)
-#define LLSOCK_RULE_SOCKET		3
-#define LLSOCK_ANY			(-1)
-#define LLSOCK_MAX_LAYERS		16
 
 /* Same layout and meaning as the socket part of landlock_ruleset_attr. */
 struct llsock_ruleset_attr {
@@ -208,22 +210,8 @@ struct llsock_counters {
 int llsock_get_counters(struct llsock_counters *counters);
 
 /* Denials, as the BPF program reports them. */
-struct llsock_denial {
-	__u64 cgroup_id;
-	__u64 layer_cgroup_id;
-	__u32 pid;
-	__u32 tid;
-	__u32 uid;
-	__s32 family;
-	__s32 type;
-	__s32 protocol;
-	unsigned int layer;
-	unsigned int nr_layers;
-	char comm[17];
-};
-
-typedef int (*llsock_denial_fn)(const struct llsock_denial *denial,
-				void *ctx);
+/* A denial, as the BPF program reports it: struct llsock_event (llsock.h). */
+typedef int (*llsock_denial_fn)(const struct llsock_event *denial, void *ctx);
 
 /*
  * Calls @fn for each denial until @fn returns non-zero, @timeout_ms passes

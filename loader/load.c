@@ -551,25 +551,11 @@ struct monitor {
 
 static int on_event(void *ctx, void *data, size_t size)
 {
-	const struct llsock_event *event = data;
 	struct monitor *monitor = ctx;
-	struct llsock_denial denial;
 
-	if (size < sizeof(*event))
+	if (size < sizeof(struct llsock_event))
 		return 0;
-	memset(&denial, 0, sizeof(denial));
-	denial.cgroup_id = event->cgroup;
-	denial.layer_cgroup_id = event->layer_cgroup;
-	denial.pid = event->pid;
-	denial.tid = event->tid;
-	denial.uid = event->uid;
-	denial.family = event->family;
-	denial.type = event->type;
-	denial.protocol = event->protocol;
-	denial.layer = event->layer;
-	denial.nr_layers = event->nr_layers;
-	memcpy(denial.comm, event->comm, sizeof(event->comm));
-	monitor->stop = monitor->fn(&denial, monitor->ctx);
+	monitor->stop = monitor->fn(data, monitor->ctx);
 	/* Non-zero stops ring_buffer__poll() at this event. */
 	return monitor->stop ? 1 : 0;
 }

@@ -503,7 +503,7 @@ static void child_main(const struct sample *sample, unsigned int n,
 	_exit(0);
 }
 
-static int count_event(const struct llsock_denial *denial, void *ctx)
+static int count_event(const struct llsock_event *denial, void *ctx)
 {
 	(*(unsigned long *)ctx)++;
 	return 0;

@@ -433,11 +433,11 @@ TEST_F(policy, cli_run_leftover_child_stays_restricted)
 
 struct denial_wait {
 	pid_t pid;
-	struct llsock_denial found;
+	struct llsock_event found;
 	bool seen;
 };
 
-static int match_denial(const struct llsock_denial *d, void *ctx)
+static int match_denial(const struct llsock_event *d, void *ctx)
 {
 	struct denial_wait *w = ctx;
 
@@ -486,7 +486,7 @@ TEST_F(policy, denial_event)
 	ASSERT_STREQ("llsock-denied", w.found.comm);
 	/* A cgroup's id is its directory's inode number. */
 	ASSERT_EQ(0, stat(self->a, &st));
-	ASSERT_EQ(st.st_ino, w.found.layer_cgroup_id);
+	ASSERT_EQ(st.st_ino, w.found.layer_cgroup);
 }
 
 LLSOCK_TEST_MAIN

@@ -33,28 +33,28 @@ $(BUILD)/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/tests/model.o $(BUILD)/libllso
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
 		$(BUILD)/tests/model.o $(BUILD)/libllsock.a $(LIBS) -o $@
 
-$(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
+$(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/libllsock.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
-		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -luring -o $@
+		$(BUILD)/libllsock.a $(STATIC_LIBS) -luring -o $@
 
 # NAME_native_test: NAME_test.c on native Landlock (tests/stack.h).
-$(BUILD)/static/tests/%_native_test: tests/%_test.c $(TEST_DEPS) $(BUILD)/static/libllsock.a
+$(BUILD)/static/tests/%_native_test: tests/%_test.c $(TEST_DEPS) $(BUILD)/libllsock.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static -DSTACK_NATIVE=1 $(TEST_CPPFLAGS) $(CFLAGS) \
-		$(TEST_WARNINGS) $< $(BUILD)/static/libllsock.a $(STATIC_LIBS) \
+		$(TEST_WARNINGS) $< $(BUILD)/libllsock.a $(STATIC_LIBS) \
 		-luring -o $@
 
 # The differential test and its model, for the patched kernel's VM.
 $(BUILD)/static/tests/difftest: tests/difftest.c tests/model.c tests/model.h \
-		tests/native.h tests/cgroups.h $(BUILD)/static/libllsock.a
+		tests/native.h tests/cgroups.h $(BUILD)/libllsock.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(WARNINGS) \
 		-Wno-format-truncation $< tests/model.c \
-		$(BUILD)/static/libllsock.a $(STATIC_LIBS) -luring -o $@
+		$(BUILD)/libllsock.a $(STATIC_LIBS) -luring -o $@
 
 # A 32-bit x86 program, for the compat paths (socketcall(2)).
 $(BUILD)/static/tests/socketcall32: tests/socketcall32.c

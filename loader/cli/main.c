@@ -1112,13 +1112,13 @@ static void stop_monitor(int sig)
 	monitor_stop = true;
 }
 
-static int print_denial(const struct llsock_denial *d, void *data)
+static int print_denial(const struct llsock_event *d, void *data)
 {
 	struct monitor_ctx *ctx = data;
 	char cgroup[PATH_MAX], layer[PATH_MAX];
 
-	cgroup_name(d->cgroup_id, cgroup, sizeof(cgroup));
-	cgroup_name(d->layer_cgroup_id, layer, sizeof(layer));
+	cgroup_name(d->cgroup, cgroup, sizeof(cgroup));
+	cgroup_name(d->layer_cgroup, layer, sizeof(layer));
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();
 
