@@ -14,6 +14,7 @@
  * cgroup outside its domain, or by ptrace-ing a less restricted task.
  */
 #include "vmlinux.h"
+#include <linux/magic.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
@@ -24,8 +25,6 @@
 #define EPERM		1
 #define FMODE_WRITE	0x2
 #define CLONE_INTO_CGROUP	0x200000000ULL
-#define CGROUP2_SUPER_MAGIC	0x63677270
-#define BPF_FS_MAGIC		0xcafe4a11
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

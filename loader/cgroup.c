@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,6 @@
 
 #include "internal.h"
 
-#define CGROUP2_SUPER_MAGIC	0x63677270
 /* Handle type of kernfs file handles: the 64-bit node id. */
 #define FILEID_KERNFS		0xfe
 /* kernfs numbers its root node 1: the root cgroup's id. */
@@ -73,6 +73,16 @@ int llsock_cgroup2_mount(char *buf, size_t size)
 	}
 	fclose(file);
 	return ret;
+}
+
+int llsock_cgroup_open(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return -EFAULT;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int llsock_cgroup_check_fd(int fd)

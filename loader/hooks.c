@@ -26,15 +26,159 @@
 
 #define HOOK_PREFIX	"bpf_lsm_"
 
-/* What a parameter is, as far as reading it from the context goes. */
-struct arg_shape {
-	enum { SHAPE_SCALAR, SHAPE_POINTER, SHAPE_OTHER } kind;
-	/* SHAPE_SCALAR: size in bytes and sign; SHAPE_POINTER: the pointee. */
-	unsigned int size;
-	bool is_signed;
-	unsigned int depth;	/* levels of pointer */
-	char pointee[64];	/* "struct inode", "void", "int"... */
-};
+/*
+ * A type as far as reading it from a program's context goes, written
+ * "s32", "u64", "struct inode *", "void *": scalars by size and sign,
+ * pointers by what they point to. Typedefs and qualifiers do not count.
+ */
+#define DESC_SIZE	144
+
+static void scalar_desc(char *desc, unsigned int bytes, bool is_signed)
+{
+	snprintf(desc, DESC_SIZE, "%c%u", is_signed ? 's' : 'u', bytes * 8);
+}
+
+static void add_stars(char *desc, unsigned int depth)
+{
+	size_t len = strlen(desc);
+
+	if (depth && len + 1 < DESC_SIZE)
+		desc[len++] = ' ';
+	while (depth-- && len + 1 < DESC_SIZE)
+		desc[len++] = '*';
+	desc[len] = '\0';
+}
+
+/* The description of the kernel's type @id. */
+static void btf_desc(const struct btf *btf, __u32 id, char *desc)
+{
+	const struct btf_type *t;
+	unsigned int depth = 0;
+
+	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	while (t && btf_is_ptr(t)) {
+		depth++;
+		t = t->type ? btf__type_by_id(btf, btf__resolve_type(btf, t->type)) :
+			      NULL;
+	}
+	if (!t)
+		snprintf(desc, DESC_SIZE, "void");
+	else if (btf_is_int(t))
+		scalar_desc(desc, t->size, btf_int_encoding(t) & BTF_INT_SIGNED);
+	else if (btf_is_any_enum(t))
+		scalar_desc(desc, t->size, btf_kflag(t));
+	else if (btf_is_struct(t) || btf_is_union(t))
+		snprintf(desc, DESC_SIZE, "%s %s",
+			 btf_is_struct(t) ? "struct" : "union",
+			 btf__name_by_offset(btf, t->name_off));
+	else
+		snprintf(desc, DESC_SIZE, "(BTF kind %u)", btf_kind(t));
+	add_stars(desc, depth);
+}
+
+/*
+ * An integer spelt with C's keywords ("unsigned long", "int"...) on
+ * x86-64, the only target here; -EINVAL when a word is not one of them.
+ */
+static int keyword_desc(char words[][64], int count, char *desc)
+{
+	static const struct {
+		const char *word;
+		unsigned int bytes;
+	} keywords[] = {
+		{ "_Bool", 1 }, { "bool", 1 }, { "char", 1 }, { "short", 2 },
+		{ "int", 4 }, { "long", 8 }, { "signed", 4 }, { "unsigned", 4 },
+	};
+	unsigned int bytes = 0, k;
+	bool is_unsigned = false, is_bool = false;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		for (k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
+			if (!strcmp(words[i], keywords[k].word))
+				break;
+		if (k == sizeof(keywords) / sizeof(keywords[0]))
+			return -EINVAL;
+		is_unsigned |= !strcmp(words[i], "unsigned");
+		is_bool |= keywords[k].bytes == 1 && words[i][0] != 'c';
+		/* int, signed and unsigned say 4 bytes only when alone. */
+		if (!bytes || (keywords[k].bytes != 4 && (bytes == 4 ||
+		    keywords[k].bytes < bytes)))
+			bytes = keywords[k].bytes;
+	}
+	/* char is signed on x86-64. */
+	scalar_desc(desc, bytes, !is_unsigned && !is_bool);
+	return 0;
+}
+
+/* Splits @text into words, and counts its stars. */
+static int split_words(const char *text, char words[][64], int max,
+		       unsigned int *depth)
+{
+	int count = 0;
+	size_t len;
+
+	*depth = 0;
+	while (*text) {
+		if (*text == '*' || isspace((unsigned char)*text)) {
+			*depth += *text++ == '*';
+			continue;
+		}
+		for (len = 0; isalnum((unsigned char)text[len]) ||
+			      text[len] == '_'; len++)
+			;
+		if (!len || len >= 64 || count == max)
+			return -EINVAL;
+		memcpy(words[count], text, len);
+		words[count++][len] = '\0';
+		text += len;
+	}
+	return count;
+}
+
+/*
+ * The description of one declared argument, "struct inode *dir" or
+ * "unsigned long flags": qualifiers dropped, the last word its name, any
+ * type name other than C's keywords looked up in the kernel's BTF (a
+ * typedef such as u64 or umode_t).
+ */
+static int declared_desc(const struct btf *btf, const char *text, char *desc,
+			 char *why, size_t size)
+{
+	char words[8][64];
+	unsigned int depth;
+	int count, i, n = 0;
+	__s32 id;
+
+	count = split_words(text, words, 8, &depth);
+	/* The types, without qualifiers and the argument's name. */
+	for (i = 0; i < count - 1; i++)
+		if (strcmp(words[i], "const") && strcmp(words[i], "volatile"))
+			memmove(words[n++], words[i], sizeof(words[0]));
+	if (count < 2 || !n) {
+		llsock_set_error(why, size, "cannot read the argument \"%s\"",
+				 text);
+		return -EINVAL;
+	}
+	if (n == 2 && (!strcmp(words[0], "struct") ||
+		       !strcmp(words[0], "union"))) {
+		snprintf(desc, DESC_SIZE, "%s %s", words[0], words[1]);
+	} else if (n == 1 && !strcmp(words[0], "void")) {
+		snprintf(desc, DESC_SIZE, "void");
+	} else if (keyword_desc(words, n, desc)) {
+		id = n == 1 ? btf__find_by_name_kind(btf, words[0],
+						     BTF_KIND_TYPEDEF) : -1;
+		if (id < 0) {
+			llsock_set_error(why, size,
+					 "\"%s\": this kernel has no type %s",
+					 text, words[0]);
+			return -EINVAL;
+		}
+		btf_desc(btf, id, desc);
+	}
+	add_stars(desc, depth);
+	return 0;
+}
 
 const char *llsock_hook_declared_args(const struct btf *obj_btf,
 				      const char *prog_name)
@@ -59,219 +203,6 @@ const char *llsock_hook_declared_args(const struct btf *obj_btf,
 			return name + prefix;
 	}
 	return NULL;
-}
-
-/* The shape of a kernel type: typedefs and qualifiers see through. */
-static int btf_shape(const struct btf *btf, __u32 id, struct arg_shape *shape)
-{
-	const struct btf_type *t;
-	const char *name;
-
-	memset(shape, 0, sizeof(*shape));
-	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
-	if (!t)
-		return -EINVAL;
-	if (btf_is_int(t)) {
-		shape->kind = SHAPE_SCALAR;
-		shape->size = t->size;
-		shape->is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
-		return 0;
-	}
-	if (btf_is_any_enum(t)) {
-		shape->kind = SHAPE_SCALAR;
-		shape->size = t->size;
-		shape->is_signed = btf_kflag(t);
-		return 0;
-	}
-	if (!btf_is_ptr(t)) {
-		shape->kind = SHAPE_OTHER;
-		return 0;
-	}
-	shape->kind = SHAPE_POINTER;
-	while (btf_is_ptr(t)) {
-		shape->depth++;
-		if (!t->type) {
-			snprintf(shape->pointee, sizeof(shape->pointee), "void");
-			return 0;
-		}
-		t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
-		if (!t)
-			return -EINVAL;
-	}
-	name = btf__name_by_offset(btf, t->name_off);
-	if (btf_is_struct(t) || btf_is_union(t))
-		snprintf(shape->pointee, sizeof(shape->pointee), "%s %s",
-			 btf_is_struct(t) ? "struct" : "union", name);
-	else if (btf_is_int(t) || btf_is_any_enum(t))
-		snprintf(shape->pointee, sizeof(shape->pointee), "%s%u",
-			 btf_is_int(t) && !(btf_int_encoding(t) & BTF_INT_SIGNED) ?
-			 "u" : "s", t->size * 8);
-	else
-		snprintf(shape->pointee, sizeof(shape->pointee), "kind %u",
-			 btf_kind(t));
-	return 0;
-}
-
-/*
- * The shape of one declared argument, "struct inode *dir" or "unsigned
- * long flags": C keywords for the integers, any other type name looked up
- * in the kernel's BTF (a typedef such as u64 or umode_t).
- */
-static int declared_shape(const struct btf *btf, const char *text,
-			  struct arg_shape *shape, char *why, size_t size)
-{
-	char words[8][64];
-	int nr_words = 0, longs = 0, i, last;
-	bool is_unsigned = false, is_signed = false, is_short = false;
-	bool is_char = false, is_bool = false, is_int = false;
-	const char *p = text;
-	unsigned int depth = 0;
-	__s32 id;
-
-	memset(shape, 0, sizeof(*shape));
-	while (*p) {
-		size_t len = 0;
-
-		if (*p == '*') {
-			depth++;
-			p++;
-			continue;
-		}
-		if (isspace((unsigned char)*p)) {
-			p++;
-			continue;
-		}
-		while (isalnum((unsigned char)p[len]) || p[len] == '_')
-			len++;
-		if (!len || len >= sizeof(words[0]) || nr_words == 8) {
-			llsock_set_error(why, size, "cannot read the argument \"%s\"", text);
-			return -EINVAL;
-		}
-		memcpy(words[nr_words], p, len);
-		words[nr_words++][len] = '\0';
-		p += len;
-	}
-	/* The last word is the argument's name. */
-	if (nr_words < 2) {
-		llsock_set_error(why, size, "the argument \"%s\" has no name", text);
-		return -EINVAL;
-	}
-	last = nr_words - 1;
-
-	if (depth) {
-		shape->kind = SHAPE_POINTER;
-		shape->depth = depth;
-	}
-	for (i = 0; i < last; i++) {
-		const char *w = words[i];
-
-		if (!strcmp(w, "const") || !strcmp(w, "volatile"))
-			continue;
-		if (!strcmp(w, "struct") || !strcmp(w, "union")) {
-			if (i + 1 >= last || !depth) {
-				llsock_set_error(why, size,
-						 "\"%s\": only pointers to a %s are read",
-						 text, w);
-				return -EINVAL;
-			}
-			snprintf(shape->pointee, sizeof(shape->pointee), "%s %s",
-				 w, words[i + 1]);
-			return 0;
-		}
-		if (!strcmp(w, "unsigned"))
-			is_unsigned = true;
-		else if (!strcmp(w, "signed"))
-			is_signed = true;
-		else if (!strcmp(w, "long"))
-			longs++;
-		else if (!strcmp(w, "short"))
-			is_short = true;
-		else if (!strcmp(w, "char"))
-			is_char = true;
-		else if (!strcmp(w, "int"))
-			is_int = true;
-		else if (!strcmp(w, "bool") || !strcmp(w, "_Bool"))
-			is_bool = true;
-		else if (!strcmp(w, "void") && depth)
-			snprintf(shape->pointee, sizeof(shape->pointee), "void");
-		else {
-			/* A typedef of the kernel's. */
-			struct arg_shape target;
-
-			id = btf__find_by_name_kind(btf, w, BTF_KIND_TYPEDEF);
-			if (id < 0) {
-				llsock_set_error(why, size,
-						 "\"%s\": this kernel has no type %s",
-						 text, w);
-				return -EINVAL;
-			}
-			if (btf_shape(btf, id, &target))
-				return -EINVAL;
-			if (!depth) {
-				*shape = target;
-				return 0;
-			}
-			if (target.kind == SHAPE_POINTER) {
-				shape->depth += target.depth;
-				memcpy(shape->pointee, target.pointee,
-				       sizeof(shape->pointee));
-			} else if (target.kind == SHAPE_SCALAR) {
-				snprintf(shape->pointee, sizeof(shape->pointee),
-					 "%s%u", target.is_signed ? "s" : "u",
-					 target.size * 8);
-			} else {
-				snprintf(shape->pointee, sizeof(shape->pointee),
-					 "%s", w);
-			}
-			return 0;
-		}
-	}
-	if (shape->pointee[0])
-		return 0;
-
-	/* An integer spelt with C's keywords. */
-	if (is_bool) {
-		shape->size = 1;
-	} else if (is_char) {
-		shape->size = 1;
-		/* char is signed on x86-64, the only target here. */
-		shape->is_signed = !is_unsigned;
-	} else if (is_short) {
-		shape->size = 2;
-		shape->is_signed = !is_unsigned;
-	} else if (longs) {
-		shape->size = 8;
-		shape->is_signed = !is_unsigned;
-	} else if (is_int || is_unsigned || is_signed) {
-		shape->size = 4;
-		shape->is_signed = !is_unsigned;
-	} else {
-		llsock_set_error(why, size, "cannot read the argument \"%s\"", text);
-		return -EINVAL;
-	}
-	if (depth) {
-		snprintf(shape->pointee, sizeof(shape->pointee), "%s%u",
-			 shape->is_signed ? "s" : "u", shape->size * 8);
-		shape->size = 0;
-		shape->is_signed = false;
-	} else {
-		shape->kind = SHAPE_SCALAR;
-	}
-	return 0;
-}
-
-static bool same_shape(const struct arg_shape *a, const struct arg_shape *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	switch (a->kind) {
-	case SHAPE_SCALAR:
-		return a->size == b->size && a->is_signed == b->is_signed;
-	case SHAPE_POINTER:
-		return a->depth == b->depth && !strcmp(a->pointee, b->pointee);
-	default:
-		return false;
-	}
 }
 
 static const struct btf_type *hook_proto(const struct btf *vmlinux,
@@ -353,9 +284,8 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 		      const char *args, char *why, size_t size)
 {
 	const struct btf_type *proto = hook_proto(vmlinux, hook);
-	char arg[128], params[512];
+	char arg[128], params[512], want[DESC_SIZE], have[DESC_SIZE];
 	const char *p = args, *end;
-	struct arg_shape want, have;
 	int i, ret;
 
 	llsock_set_error(why, size, "%s", "");
@@ -387,11 +317,11 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 					 params);
 			return -EINVAL;
 		}
-		ret = declared_shape(vmlinux, arg, &want, why, size);
+		ret = declared_desc(vmlinux, arg, want, why, size);
 		if (ret)
 			return ret;
-		ret = btf_shape(vmlinux, btf_params(proto)[i].type, &have);
-		if (ret || !same_shape(&want, &have)) {
+		btf_desc(vmlinux, btf_params(proto)[i].type, have);
+		if (strcmp(want, have)) {
 			llsock_set_error(why, size,
 					 "its argument %d (%s) is not what this kernel's %s hook passes there: (%s)",
 					 i + 1, arg, hook, params);

@@ -44,6 +44,12 @@ void llsock_set_error(char *err, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* ruleset.c */
+/*
+ * Makes room for item @count of the array *@items of *@capacity items of
+ * @item_size bytes (doubling it, or @initial the first time): 0 or -ENOMEM.
+ */
+int llsock_reserve(void **items, size_t *capacity, size_t count,
+		   size_t item_size, size_t initial);
 int llsock_ruleset_copy(const struct llsock_ruleset *src,
 			struct llsock_ruleset **dst);
 /* Sorts by key and merges rules on the same key; returns the new count. */
@@ -82,6 +88,8 @@ bool llsock_table_allows(const struct llsock_table *table, __u16 required,
 			 int family, int type, int protocol);
 
 /* cgroup.c */
+/* Opens the directory @path (a cgroup, presumably): a descriptor or -errno. */
+int llsock_cgroup_open(const char *path);
 /* 0 when @fd is a cgroup v2 directory, -ENOTDIR otherwise. */
 int llsock_cgroup_check_fd(int fd);
 /*

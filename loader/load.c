@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Loading: attach the BPF program and pin its links and maps under
- * LLSOCK_PIN_DIR, so that the policy outlives the process that set it.
- * Also what the running kernel offers, and the denial events.
+ * Loading: attach the BPF programs and pin their links and maps under
+ * LLSOCK_PIN_DIR, so that the policy outlives the process that set it;
+ * and unloading.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/utsname.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -26,9 +25,7 @@
 
 #include "internal.h"
 #include "store.h"
-#include "llsock.skel.h"
 
-#define BPF_FS_MAGIC		0xcafe4a11
 #define BPFFS_PATH		"/sys/fs/bpf"
 
 /* Default sizes, raised with llsock_load_opts. */
@@ -65,42 +62,6 @@ static int ensure_bpffs(void)
 	if (mount("bpf", BPFFS_PATH, "bpf", 0, "mode=0700"))
 		return -errno;
 	return 0;
-}
-
-static int map_of(struct llsock_bpf *skel, enum store_map which,
-		  struct bpf_map **map)
-{
-	switch (which) {
-	case STORE_STATE:
-		*map = skel->maps.llsock_state;
-		return 0;
-	case STORE_DOMAINS:
-		*map = skel->maps.llsock_domains;
-		return 0;
-	case STORE_RULES:
-		*map = skel->maps.llsock_rules;
-		return 0;
-	case STORE_PROTOCOL_RULES:
-		*map = skel->maps.llsock_protocol_rules;
-		return 0;
-	case STORE_RULESETS:
-		*map = skel->maps.llsock_rulesets;
-		return 0;
-	case STORE_RULESET_RULES:
-		*map = skel->maps.llsock_ruleset_rules;
-		return 0;
-	case STORE_EVENTS:
-		*map = skel->maps.llsock_events;
-		return 0;
-	case STORE_STATS:
-		*map = skel->maps.llsock_stats;
-		return 0;
-	case STORE_SYNC:
-		*map = skel->maps.llsock_sync;
-		return 0;
-	default:
-		return -EINVAL;
-	}
 }
 
 #define MAX_PINS	64
@@ -178,23 +139,13 @@ static int attach_and_pin(struct bpf_program *prog)
 	return ret;
 }
 
-int llsock_load(const struct llsock_load_opts *opts)
+/*
+ * Takes the pin directory, exclusively, for a load: -EEXIST when llsock is
+ * loaded already. Leftovers of an interrupted load or unload are removed.
+ */
+static int lock_for_load(int *dir_fd)
 {
-	__u32 max_rules = DEFAULT_MAX_RULES, max_bindings = DEFAULT_MAX_BINDINGS;
-	struct bpf_program *prog;
-	struct llsock_bpf *skel;
-	struct btf *vmlinux;
-	bool no_guard = false;
-	char path[128];
-	int dir_fd, ret, pass, i;
-
-	if (opts && opts->sz >= sizeof(*opts)) {
-		if (opts->max_rules)
-			max_rules = opts->max_rules;
-		if (opts->max_bindings)
-			max_bindings = opts->max_bindings;
-		no_guard = opts->no_guard;
-	}
+	int ret;
 
 	ret = ensure_bpffs();
 	if (ret)
@@ -205,25 +156,36 @@ int llsock_load(const struct llsock_load_opts *opts)
 		if (errno != EEXIST)
 			return -errno;
 	}
-	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0)
+	*dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*dir_fd < 0)
 		return -errno;
-	if (flock(dir_fd, LOCK_EX)) {
-		ret = -errno;
-		goto err_close_dir;
-	}
+	ret = flock(*dir_fd, LOCK_EX) ? -errno : 0;
 	/* Another llsock load may have won while we waited for the lock. */
-	if (llsock_is_loaded()) {
+	if (!ret && llsock_is_loaded())
 		ret = -EEXIST;
-		goto err_close_dir;
+	if (ret) {
+		close(*dir_fd);
+		return ret;
 	}
-	/* Leftovers of an interrupted load or unload. */
-	unpin_all(dir_fd);
+	unpin_all(*dir_fd);
+	return 0;
+}
 
-	skel = llsock_bpf__open();
-	if (!skel) {
-		ret = -errno;
-		goto err_close_dir;
+/* Map sizes, and the programs to load: per hook, the one that fits. */
+static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
+{
+	__u32 max_rules = DEFAULT_MAX_RULES, max_bindings = DEFAULT_MAX_BINDINGS;
+	struct bpf_program *prog;
+	struct btf *vmlinux;
+	bool no_guard = false;
+	int ret;
+
+	if (opts && opts->sz >= sizeof(*opts)) {
+		if (opts->max_rules)
+			max_rules = opts->max_rules;
+		if (opts->max_bindings)
+			max_bindings = opts->max_bindings;
+		no_guard = opts->no_guard;
 	}
 	bpf_map__set_max_entries(skel->maps.llsock_rules, max_rules);
 	bpf_map__set_max_entries(skel->maps.llsock_protocol_rules, max_rules);
@@ -237,33 +199,35 @@ int llsock_load(const struct llsock_load_opts *opts)
 			bpf_program__set_autoload(prog, false);
 	/* Of each hook, the program that reads its arguments right here. */
 	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		ret = -errno;
-		goto err_destroy;
-	}
+	if (!vmlinux)
+		return -errno;
 	ret = llsock_hooks_select(skel->obj, vmlinux, NULL, 0);
 	btf__free(vmlinux);
-	if (ret)
-		goto err_destroy;
+	return ret;
+}
 
-	ret = llsock_bpf__load(skel);
-	if (ret)
-		goto err_destroy;
+/* Every map of the object, pinned where llsock_store_open() looks. */
+static int pin_maps(struct llsock_bpf *skel)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	int ret;
 
-	for (i = 0; i < STORE_NR_MAPS; i++) {
-		struct bpf_map *map;
-
-		ret = map_of(skel, i, &map);
-		if (ret)
-			goto err_unpin;
-		snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s",
-			 llsock_store_map_name(i));
+	bpf_object__for_each_map(map, skel->obj) {
+		llsock_pin_path(map, path, sizeof(path));
 		ret = bpf_map__pin(map, path);
 		if (ret)
-			goto err_unpin;
+			return ret;
 	}
+	return 0;
+}
 
-	/* The guards first: no task is restricted before the socket hook. */
+/* The guards first: no task is restricted before the socket hook. */
+static int attach_all(struct llsock_bpf *skel)
+{
+	struct bpf_program *prog;
+	int pass, ret;
+
 	for (pass = 0; pass < 2; pass++) {
 		bpf_object__for_each_program(prog, skel->obj) {
 			if (!bpf_program__autoload(prog) ||
@@ -271,10 +235,35 @@ int llsock_load(const struct llsock_load_opts *opts)
 				continue;
 			ret = attach_and_pin(prog);
 			if (ret)
-				goto err_unpin;
+				return ret;
 		}
 	}
+	return 0;
+}
 
+int llsock_load(const struct llsock_load_opts *opts)
+{
+	struct llsock_bpf *skel;
+	int dir_fd = -1, ret;
+
+	ret = lock_for_load(&dir_fd);
+	if (ret)
+		return ret;
+	skel = llsock_bpf__open();
+	if (!skel) {
+		ret = -errno;
+		goto err_close_dir;
+	}
+	ret = prepare(skel, opts);
+	if (!ret)
+		ret = llsock_bpf__load(skel);
+	if (ret)
+		goto err_destroy;
+	ret = pin_maps(skel);
+	if (!ret)
+		ret = attach_all(skel);
+	if (ret)
+		goto err_unpin;
 	llsock_bpf__destroy(skel);
 	close(dir_fd);
 	return 0;
@@ -369,232 +358,4 @@ int llsock_unload(void)
 		return -errno;
 	/* Return once nothing llsock attached is enforced any more. */
 	return wait_programs_gone(ids, n);
-}
-
-/* The LSM list: securityfs, else the lsm= boot parameter, else CONFIG_LSM. */
-static bool read_lsm_list(char *buf, size_t size)
-{
-	char path[256], line[4096], *p;
-	struct utsname uts;
-	gzFile gz;
-	FILE *file;
-	bool found = false;
-
-	file = fopen("/sys/kernel/security/lsm", "re");
-	if (file) {
-		found = fgets(buf, size, file) != NULL;
-		fclose(file);
-		if (found)
-			return true;
-	}
-	file = fopen("/proc/cmdline", "re");
-	if (file) {
-		if (fgets(line, sizeof(line), file)) {
-			for (p = strtok(line, " \n"); p; p = strtok(NULL, " \n")) {
-				if (!strncmp(p, "lsm=", 4)) {
-					snprintf(buf, size, "%s", p + 4);
-					found = true;
-				}
-			}
-		}
-		fclose(file);
-		if (found)
-			return true;
-	}
-	if (uname(&uts))
-		return false;
-	snprintf(path, sizeof(path), "/boot/config-%s", uts.release);
-	gz = gzopen(path, "r");
-	if (!gz)
-		gz = gzopen("/proc/config.gz", "r");
-	if (!gz)
-		return false;
-	while (gzgets(gz, line, sizeof(line))) {
-		if (!strncmp(line, "CONFIG_LSM=\"", 12)) {
-			p = strchr(line + 12, '"');
-			if (p)
-				*p = '\0';
-			if (strlen(line + 12) >= size)
-				break;
-			strcpy(buf, line + 12);
-			found = true;
-			break;
-		}
-	}
-	gzclose(gz);
-	return found;
-}
-
-static bool list_has(const char *list, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = list;
-
-	while ((p = strstr(p, name))) {
-		if ((p == list || p[-1] == ',') &&
-		    (p[len] == ',' || p[len] == '\0' || p[len] == '\n'))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
-/*
- * Loads the smallest LSM program. Some kernels refuse every LSM program
- * with EPERM before the verifier even runs (the verifier log stays empty),
- * whatever the caller's capabilities.
- */
-static bool lsm_progs_refused(void)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },	/* r0 = 0 */
-		{ .code = 0x95 },				/* exit */
-	};
-	char log[256] = "";
-	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		.expected_attach_type = BPF_LSM_MAC,
-		.log_buf = log,
-		.log_size = sizeof(log),
-		.log_level = 1,
-	);
-	struct btf *btf;
-	int id, fd;
-
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return false;
-	id = btf__find_by_name_kind(btf, "bpf_lsm_socket_create",
-				    BTF_KIND_FUNC);
-	btf__free(btf);
-	if (id < 0)
-		return false;
-	opts.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_LSM, "llsock_probe", "GPL", insns, 2,
-			   &opts);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return fd == -EPERM && !log[0] && geteuid() == 0;
-}
-
-/* Whether bpf(2) itself is denied, as it is to tasks llsock restricts. */
-static bool bpf_denied(void)
-{
-	int fd;
-
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "llsock_probe", sizeof(__u32),
-			    sizeof(__u32), 1, NULL);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return fd == -EPERM;
-}
-
-/* Whether llsock's programs fit the running kernel's hooks (hooks.c). */
-static void probe_hooks(struct llsock_probe *probe)
-{
-	struct llsock_bpf *skel;
-	struct btf *vmlinux;
-
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		snprintf(probe->hooks_unfit, sizeof(probe->hooks_unfit),
-			 "this kernel's BTF is unreadable (/sys/kernel/btf/vmlinux: %s)",
-			 strerror(errno));
-		return;
-	}
-	skel = llsock_bpf__open();
-	if (skel) {
-		probe->hooks_fit = !llsock_hooks_select(skel->obj, vmlinux,
-							probe->hooks_unfit,
-							sizeof(probe->hooks_unfit));
-		llsock_bpf__destroy(skel);
-	} else {
-		snprintf(probe->hooks_unfit, sizeof(probe->hooks_unfit),
-			 "cannot open llsock's BPF object: %s", strerror(errno));
-	}
-	btf__free(vmlinux);
-}
-
-int llsock_probe(struct llsock_probe *probe)
-{
-	struct utsname uts;
-
-	memset(probe, 0, sizeof(*probe));
-	if (!uname(&uts))
-		snprintf(probe->kernel_release, sizeof(probe->kernel_release),
-			 "%s", uts.release);
-	probe->lsm_list_known = read_lsm_list(probe->lsm_list,
-					      sizeof(probe->lsm_list));
-	probe->lsm_list[strcspn(probe->lsm_list, "\n")] = '\0';
-	probe->bpf_in_lsm_list = probe->lsm_list_known &&
-				 list_has(probe->lsm_list, "bpf");
-	probe->cgroup2 = !llsock_cgroup2_mount(probe->cgroup2_path,
-					       sizeof(probe->cgroup2_path));
-	probe->root = geteuid() == 0;
-	probe_hooks(probe);
-	if (probe->root) {
-		probe->bpf_denied = bpf_denied();
-		probe->lsm_progs_refused = !probe->bpf_denied &&
-					   lsm_progs_refused();
-	}
-	return 0;
-}
-
-struct monitor {
-	llsock_denial_fn fn;
-	void *ctx;
-	int stop;
-};
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct monitor *monitor = ctx;
-
-	if (size < sizeof(struct llsock_event))
-		return 0;
-	monitor->stop = monitor->fn(data, monitor->ctx);
-	/* Non-zero stops ring_buffer__poll() at this event. */
-	return monitor->stop ? 1 : 0;
-}
-
-int llsock_monitor(llsock_denial_fn fn, void *ctx, int timeout_ms,
-		   volatile bool *stop)
-{
-	struct monitor monitor = { .fn = fn, .ctx = ctx };
-	struct ring_buffer *rb;
-	struct llsock_store store;
-	int ret, events_fd;
-
-	ret = llsock_store_open(&store, false);
-	if (ret)
-		return ret;
-	events_fd = dup(store.fd[STORE_EVENTS]);
-	/* Do not hold the lock while waiting for events. */
-	llsock_store_close(&store);
-	if (events_fd < 0)
-		return -errno;
-	rb = ring_buffer__new(events_fd, on_event, &monitor, NULL);
-	if (!rb) {
-		ret = -errno;
-		goto out;
-	}
-	while (!monitor.stop && !(stop && *stop)) {
-		ret = ring_buffer__poll(rb, timeout_ms < 0 ? 200 : timeout_ms);
-		if (ret == -EINTR)
-			continue;
-		if (ret < 0)
-			break;
-		if (ret == 0 && timeout_ms >= 0)
-			break;
-		ret = 0;
-	}
-	if (ret > 0)
-		ret = 0;
-	ring_buffer__free(rb);
-out:
-	close(events_fd);
-	return ret;
 }

@@ -34,16 +34,9 @@ struct flat_list {
 static int flat_push(struct flat_list *list, __s32 family, __s32 type,
 		     __s32 protocol, __u16 allowed)
 {
-	if (list->n == list->capacity) {
-		size_t capacity = list->capacity ? 2 * list->capacity : 64;
-		struct flat *items;
-
-		items = reallocarray(list->items, capacity, sizeof(*items));
-		if (!items)
-			return -ENOMEM;
-		list->items = items;
-		list->capacity = capacity;
-	}
+	if (llsock_reserve((void **)&list->items, &list->capacity, list->n,
+			   sizeof(*list->items), 64))
+		return -ENOMEM;
 	list->items[list->n++] = (struct flat){ family, type, protocol, allowed };
 	return 0;
 }

@@ -10,6 +10,23 @@
 
 #include "internal.h"
 
+int llsock_reserve(void **items, size_t *capacity, size_t count,
+		   size_t item_size, size_t initial)
+{
+	size_t more;
+	void *grown;
+
+	if (count < *capacity)
+		return 0;
+	more = *capacity ? 2 * *capacity : initial;
+	grown = reallocarray(*items, more, item_size);
+	if (!grown)
+		return -ENOMEM;
+	*items = grown;
+	*capacity = more;
+	return 0;
+}
+
 int llsock_create_ruleset(const struct llsock_ruleset_attr *attr, size_t size,
 			  __u32 flags, struct llsock_ruleset **ruleset)
 {
@@ -140,16 +157,9 @@ int llsock_add_rule(struct llsock_ruleset *ruleset, int rule_type,
 		return 0;
 	}
 
-	if (ruleset->nr_rules == ruleset->capacity) {
-		size_t capacity = ruleset->capacity ? 2 * ruleset->capacity : 16;
-		struct llsock_socket_attr *rules;
-
-		rules = reallocarray(ruleset->rules, capacity, sizeof(*rules));
-		if (!rules)
-			return -ENOMEM;
-		ruleset->rules = rules;
-		ruleset->capacity = capacity;
-	}
+	if (llsock_reserve((void **)&ruleset->rules, &ruleset->capacity,
+			   ruleset->nr_rules, sizeof(*ruleset->rules), 16))
+		return -ENOMEM;
 	ruleset->rules[ruleset->nr_rules++] = rule;
 	*slot = ruleset->nr_rules;
 	return 0;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The maps pinned under LLSOCK_PIN_DIR, opened together and locked. */
+/*
+ * The store: the maps llsock pins under LLSOCK_PIN_DIR, opened together
+ * under a flock() of the directory, and their reads and writes.
+ */
 #ifndef LLSOCK_STORE_H
 #define LLSOCK_STORE_H
 
@@ -7,28 +10,26 @@
 #include <stddef.h>
 
 #include "../bpf/llsock.h"
+#include "llsock.skel.h"
 
-enum store_map {
-	STORE_STATE,
-	STORE_DOMAINS,
-	STORE_RULES,
-	STORE_PROTOCOL_RULES,
-	STORE_RULESETS,
-	STORE_RULESET_RULES,
-	STORE_EVENTS,
-	STORE_STATS,
-	STORE_SYNC,
-	STORE_NR_MAPS,
-};
-
+/**
+ * struct llsock_store - the pinned maps of a loaded llsock, locked
+ * @dir_fd: the pin directory, flock()ed (shared for readers)
+ * @skel: the object, not loaded: its maps are the pinned ones (every map
+ *	of the skeleton is pinned, so the list lives in bpf/ only)
+ * @state: mmap of the one-entry llsock_state array
+ */
 struct llsock_store {
-	int dir_fd;		/* the pin directory, flock()ed */
-	int fd[STORE_NR_MAPS];
-	struct llsock_state *state;	/* mmap of llsock_state */
+	int dir_fd;
+	struct llsock_bpf *skel;
+	struct llsock_state *state;
 };
 
-/* Pin name of each map: LLSOCK_PIN_DIR "/" name. */
-const char *llsock_store_map_name(enum store_map map);
+/* The descriptor of the map llsock_@name of an open store. */
+#define STORE_FD(store, name) bpf_map__fd((store)->skel->maps.llsock_##name)
+
+/* Where @map is pinned: LLSOCK_PIN_DIR "/" its name without "llsock_". */
+void llsock_pin_path(const struct bpf_map *map, char *buf, size_t size);
 
 /*
  * Opens and locks the store: shared for readers, exclusive for @write.
@@ -37,7 +38,35 @@ const char *llsock_store_map_name(enum store_map map);
 int llsock_store_open(struct llsock_store *store, bool write);
 void llsock_store_close(struct llsock_store *store);
 
+/* A fresh ruleset or table id, never 0. */
+__u32 llsock_store_new_id(struct llsock_store *store);
+
+/*
+ * Raises (@delta 1) or lowers (-1) the counters the BPF fast path reads
+ * for a binding of @cgroup at @level; see struct llsock_state.
+ */
+void llsock_store_count_binding(struct llsock_store *store, __u64 cgroup,
+				int level, int delta);
+
+/* Returns once no BPF program can still read a value replaced before. */
+int llsock_store_sync(struct llsock_store *store);
+
+/* Reads a whole hash map into arrays of keys and values (freed by caller). */
 int llsock_map_dump(int fd, size_t key_size, size_t value_size, void **keys,
 		    void **values, size_t *count);
+/* The number of entries of a hash map. */
+int llsock_map_count(int fd, size_t key_size, size_t value_size,
+		     size_t *count);
+/*
+ * Writes @count entries of @entry_size bytes, each a key (at offset 0)
+ * followed by its value (at @value_offset), in batches. -ENOSPC when the
+ * map is full.
+ */
+int llsock_map_write_entries(int fd, const void *entries, size_t count,
+			     size_t entry_size, size_t key_size,
+			     size_t value_offset, size_t value_size);
+/* Deletes @count keys known to be there. */
+void llsock_map_delete(int fd, const void *keys, size_t key_size,
+		       size_t count);
 
 #endif /* LLSOCK_STORE_H */

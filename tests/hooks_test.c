@@ -87,28 +87,46 @@ static int read_object(const char *path)
 /*
  * The checker itself must be able to say no: on each kernel, the argument
  * lists that broke `llsock load` once (the verdict read as a fifth
- * socket_create argument, a fourth bpf one) and a wrong type are refused.
+ * socket_create argument) and wrong types are refused, and other
+ * spellings of the right types are accepted.
  */
-static bool refuses_wrong_lists(const struct btf *btf, char *why, size_t size)
+static bool checks_spellings(const struct btf *btf, char *why, size_t size)
 {
 	static const struct {
 		const char *hook, *args;
-	} wrong[] = {
-		{ "socket_create", "int family, int type, int protocol, int kern, int ret" },
-		{ "socket_create", "long family" },
-		{ "socket_create", "struct sock *sk" },
-		{ "file_open", "struct inode *inode" },
-		{ "file_open", "int fd" },
-		{ "no_such_hook", "int x" },
+		bool fits;
+	} lists[] = {
+		{ "socket_create", "int family, int type, int protocol, int kern, int ret", false },
+		{ "socket_create", "long family", false },
+		{ "socket_create", "unsigned int family", false },
+		{ "socket_create", "int family, int type, int protocol, bool kern", false },
+		{ "socket_create", "struct sock *sk", false },
+		{ "socket_create", "signed int family, int type", true },
+		{ "ptrace_access_check", "struct task_struct *child, unsigned int mode", true },
+		{ "ptrace_access_check", "const struct task_struct *child, unsigned mode", true },
+		{ "ptrace_access_check", "struct task_struct *child, int mode", false },
+		{ "ptrace_access_check", "struct task_struct **child", false },
+		{ "task_alloc", "struct task_struct *task, __u64 clone_flags", true },
+		{ "task_alloc", "struct task_struct *task, unsigned long long flags", true },
+		{ "task_alloc", "struct task_struct *task, long clone_flags", false },
+		{ "task_alloc", "struct task_struct *task, no_such_type flags", false },
+		{ "file_open", "struct inode *inode", false },
+		{ "file_open", "int fd", false },
+		{ "file_open", "void *file", false },
+		{ "file_open", "struct file", false },
+		{ "no_such_hook", "int x", false },
 	};
 	char ignored[512];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
-		if (!llsock_hook_check(btf, wrong[i].hook, wrong[i].args,
-				       ignored, sizeof(ignored))) {
-			snprintf(why, size, "lsm/%s (%s) was accepted",
-				 wrong[i].hook, wrong[i].args);
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		bool fits = !llsock_hook_check(btf, lists[i].hook,
+					       lists[i].args, ignored,
+					       sizeof(ignored));
+
+		if (fits != lists[i].fits) {
+			snprintf(why, size, "lsm/%s (%s) was %s", lists[i].hook,
+				 lists[i].args, fits ? "accepted" : "refused");
 			return false;
 		}
 	}
@@ -261,8 +279,8 @@ int main(int argc, char **argv)
 					 fit ? fit : "");
 		}
 		why[0] = '\0';
-		ksft_test_result(refuses_wrong_lists(btf, why, sizeof(why)),
-				 "%s: wrong argument lists are refused%s%s\n",
+		ksft_test_result(checks_spellings(btf, why, sizeof(why)),
+				 "%s: wrong argument lists are refused, other spellings accepted%s%s\n",
 				 kernels[k], why[0] ? ": " : "", why);
 		btf__free(btf);
 	}

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Binding: the one transaction that changes the store.
+ *
+ * A change binds a ruleset to a cgroup (or replaces the one bound there),
+ * unbinds one, or does neither (llsock_gc()); every change also drops the
+ * bindings of removed cgroups. Under an exclusive lock of the store:
+ *  1. plan: read a snapshot, put the changed binding in it as an ordinary
+ *     entry (added, given its new ruleset, or marked unbound), and compute
+ *     the new domain of it and of every binding below it; a limit exceeded
+ *     fails here, before any write;
+ *  2. write the new ruleset and rule tables under fresh ids, which no
+ *     domain refers to yet;
+ *  3. publish: one update of llsock_domains per new domain, parents first,
+ *     so that each task sees its old domain or its new one, then the
+ *     removals; a failure puts back what was published;
+ *  4. clean up: wait until no BPF program can still read a replaced
+ *     domain, then delete what no domain refers to any more, including
+ *     what a loader that died between 2 and 4 left behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "snapshot.h"
+
+/* What a caller asks for. */
+struct change {
+	__u64 cgroup;				/* 0: no binding changes */
+	int level;
+	__u64 ancestry[LLSOCK_MAX_LEVEL + 1];
+	const struct llsock_ruleset *ruleset;	/* NULL: unbind */
+};
+
+/* 1. Plan. */
+
+/* Puts the changed binding in @snap, as the change leaves it. */
+static int plan_binding(struct llsock_store *store, struct snapshot *snap,
+			const struct change *change)
+{
+	struct binding *b;
+
+	if (!change->cgroup)
+		return 0;
+	b = llsock_snapshot_binding(snap, change->cgroup);
+	if (!b && !change->ruleset)
+		return -ENOENT;
+	if (!b) {
+		/* The snapshot keeps room for one more. */
+		b = &snap->bindings[snap->nr_bindings++];
+		memset(b, 0, sizeof(*b));
+		b->cgroup = change->cgroup;
+		b->level = change->level;
+		memcpy(b->ancestry, change->ancestry, sizeof(b->ancestry));
+		llsock_snapshot_sort(snap);
+		b = llsock_snapshot_binding(snap, change->cgroup);
+	}
+	b->bound = change->ruleset != NULL;
+	if (b->bound) {
+		b->ruleset = change->ruleset;
+		b->ruleset_id = llsock_store_new_id(store);
+		b->fresh_ruleset = true;
+	}
+	return 0;
+}
+
+/* The domain @b gets: the bound cgroups on its path, root first. */
+static int plan_domain(struct llsock_store *store, const struct snapshot *snap,
+		       struct binding *b)
+{
+	const struct llsock_ruleset *layers[LLSOCK_MAX_LAYERS];
+	struct llsock_domain *domain = &b->new_domain;
+	unsigned int n = 0;
+	__u16 required;
+	int i, ret;
+
+	memset(domain, 0, sizeof(*domain));
+	for (i = 0; i <= b->level; i++) {
+		const struct binding *layer =
+			llsock_snapshot_binding(snap, b->ancestry[i]);
+
+		if (!layer || layer->gone || !layer->bound)
+			continue;
+		if (n == LLSOCK_MAX_LAYERS)
+			return -E2BIG;
+		if (!layer->ruleset)
+			return -EUCLEAN;	/* a domain without its ruleset */
+		layers[n] = layer->ruleset;
+		domain->ruleset[n] = layer->ruleset_id;
+		domain->cgroup[n] = layer->cgroup;
+		n++;
+	}
+	domain->table = llsock_store_new_id(store);
+	ret = llsock_merge_layers(layers, n, domain->table, &b->table,
+				  &required);
+	if (ret)
+		return ret;
+	domain->required = required;
+	domain->nr_layers = n;
+	domain->level = b->level;
+	return 0;
+}
+
+/* Whether @b is @top or below it. */
+static bool at_or_below(const struct binding *b, const struct binding *top)
+{
+	return b == top || (b->level > top->level &&
+			    b->ancestry[top->level] == top->cgroup);
+}
+
+static int plan(struct llsock_store *store, struct snapshot *snap,
+		const struct change *change)
+{
+	struct binding *top, *b;
+	size_t i;
+	int ret;
+
+	ret = plan_binding(store, snap, change);
+	if (ret || !change->cgroup)
+		return ret;
+	top = llsock_snapshot_binding(snap, change->cgroup);
+	for (i = 0; i < snap->nr_bindings; i++) {
+		b = &snap->bindings[i];
+		if (b->gone || !at_or_below(b, top))
+			continue;
+		b->affected = true;
+		if (!b->bound)
+			continue;
+		ret = plan_domain(store, snap, b);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* 2. Write what the new domains refer to. */
+
+static int write_ruleset(struct llsock_store *store,
+			 const struct llsock_ruleset *ruleset, __u32 id)
+{
+	struct llsock_ruleset_info info = {
+		.handled_access_socket = ruleset->handled_access_socket,
+		.nr_rules = ruleset->nr_rules,
+	};
+	struct stored_rule {
+		struct llsock_ruleset_rule_key key;
+		__u64 allowed_access;
+	} *rules;
+	size_t i;
+	int ret;
+
+	rules = calloc(ruleset->nr_rules + 1, sizeof(*rules));
+	if (!rules)
+		return -ENOMEM;
+	for (i = 0; i < ruleset->nr_rules; i++) {
+		rules[i].key.ruleset = id;
+		rules[i].key.family = ruleset->rules[i].family;
+		rules[i].key.type = ruleset->rules[i].type;
+		rules[i].key.protocol = ruleset->rules[i].protocol;
+		rules[i].allowed_access = ruleset->rules[i].allowed_access;
+	}
+	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), rules,
+				       ruleset->nr_rules, sizeof(*rules),
+				       sizeof(rules->key),
+				       offsetof(struct stored_rule,
+						allowed_access),
+				       sizeof(rules->allowed_access));
+	free(rules);
+	if (!ret)
+		ret = bpf_map_update_elem(STORE_FD(store, rulesets), &id, &info,
+					  BPF_ANY);
+	return ret == -E2BIG ? -ENOSPC : ret;
+}
+
+static int write_table(struct llsock_store *store,
+		       const struct llsock_table *table)
+{
+	int ret;
+
+	ret = llsock_map_write_entries(STORE_FD(store, protocol_rules),
+				       table->protocols, table->nr_protocols,
+				       sizeof(*table->protocols),
+				       sizeof(table->protocols->key),
+				       offsetof(struct llsock_protocol_entry,
+						allowed),
+				       sizeof(table->protocols->allowed));
+	if (ret)
+		return ret;
+	return llsock_map_write_entries(STORE_FD(store, rules),
+					table->entries, table->nr_entries,
+					sizeof(*table->entries),
+					sizeof(table->entries->key),
+					offsetof(struct llsock_table_entry,
+						 value),
+					sizeof(table->entries->value));
+}
+
+static int write_domain(struct llsock_store *store, const struct binding *b)
+{
+	int ret;
+
+	if (b->fresh_ruleset) {
+		ret = write_ruleset(store, b->ruleset, b->ruleset_id);
+		if (ret)
+			return ret;
+	}
+	return write_table(store, &b->table);
+}
+
+/*
+ * Calls @fn for each of the first @count bindings of @snap that the change
+ * gives a new domain, parents first (the snapshot is sorted by level), up
+ * to the first error; @at receives the index reached.
+ */
+static int for_each_new_domain(struct llsock_store *store,
+			       const struct snapshot *snap, size_t count,
+			       int (*fn)(struct llsock_store *store,
+					 const struct binding *b),
+			       size_t *at)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		const struct binding *b = &snap->bindings[i];
+
+		if (!b->affected || !b->bound)
+			continue;
+		ret = fn(store, b);
+		if (ret) {
+			*at = i;
+			return ret;
+		}
+	}
+	*at = count;
+	return 0;
+}
+
+/* 3. Publish, parents first (the snapshot is sorted by level). */
+
+static int publish_domain(struct llsock_store *store, const struct binding *b)
+{
+	int ret;
+
+	/* The fast path must know of a binding before its domain exists. */
+	if (!b->existed)
+		llsock_store_count_binding(store, b->cgroup, b->level, 1);
+	ret = bpf_map_update_elem(STORE_FD(store, domains), &b->cgroup,
+				  &b->new_domain,
+				  b->existed ? BPF_EXIST : BPF_ANY);
+	if (ret && !b->existed)
+		llsock_store_count_binding(store, b->cgroup, b->level, -1);
+	return ret == -E2BIG ? -ENOSPC : ret;
+}
+
+/* Puts back the domain @b had; a failure leaves the new one in force. */
+static int unpublish_domain(struct llsock_store *store,
+			    const struct binding *b)
+{
+	int fd = STORE_FD(store, domains);
+
+	if (b->existed)
+		bpf_map_update_elem(fd, &b->cgroup, &b->domain, BPF_EXIST);
+	else if (!bpf_map_delete_elem(fd, &b->cgroup))
+		llsock_store_count_binding(store, b->cgroup, b->level, -1);
+	return 0;
+}
+
+/* Drops the binding @b, unbound by the change or of a removed cgroup. */
+static int drop_binding(struct llsock_store *store, const struct binding *b)
+{
+	int ret;
+
+	ret = bpf_map_delete_elem(STORE_FD(store, domains), &b->cgroup);
+	if (!ret)
+		llsock_store_count_binding(store, b->cgroup, b->domain.level,
+					   -1);
+	return ret;
+}
+
+static int publish(struct llsock_store *store, const struct snapshot *snap)
+{
+	size_t i, at;
+	int ret;
+
+	ret = for_each_new_domain(store, snap, snap->nr_bindings,
+				  publish_domain, &at);
+	for (i = 0; !ret && i < snap->nr_bindings; i++) {
+		const struct binding *b = &snap->bindings[i];
+
+		if (b->affected && !b->bound)
+			ret = drop_binding(store, b);
+	}
+	if (ret) {
+		/* Only an allocation failure in the kernel gets here. */
+		for_each_new_domain(store, snap, at, unpublish_domain, &at);
+		return ret;
+	}
+	/* Removed cgroups: no task can be there any more. */
+	for (i = 0; i < snap->nr_bindings; i++)
+		if (snap->bindings[i].gone)
+			drop_binding(store, &snap->bindings[i]);
+	return 0;
+}
+
+/* 4. Clean up. */
+
+static bool table_used(const struct llsock_domain *domains, size_t count,
+		       __u32 id)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (domains[i].table == id)
+			return true;
+	return false;
+}
+
+static bool ruleset_used(const struct llsock_domain *domains, size_t count,
+			 __u32 id)
+{
+	unsigned int l;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		for (l = 0; l < domains[i].nr_layers; l++)
+			if (domains[i].ruleset[l] == id)
+				return true;
+	return false;
+}
+
+/*
+ * Deletes the entries of the map @fd, whose keys start with the id of a
+ * table or ruleset, that no domain of @domains uses.
+ */
+static int sweep_map(int fd, size_t key_size, size_t value_size,
+		     bool (*used)(const struct llsock_domain *, size_t, __u32),
+		     const struct llsock_domain *domains, size_t nr_domains)
+{
+	void *keys, *values;
+	size_t n, i, dead = 0;
+	int ret;
+
+	ret = llsock_map_dump(fd, key_size, value_size, &keys, &values, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		const char *key = (const char *)keys + i * key_size;
+		__u32 id;
+
+		memcpy(&id, key, sizeof(id));
+		if (!used(domains, nr_domains, id))
+			memmove((char *)keys + dead++ * key_size, key,
+				key_size);
+	}
+	llsock_map_delete(fd, keys, key_size, dead);
+	free(keys);
+	free(values);
+	return 0;
+}
+
+/*
+ * Deletes every rule table entry and ruleset that no domain refers to:
+ * what the change just replaced, and what a dead loader left behind.
+ */
+static int sweep(struct llsock_store *store)
+{
+	struct llsock_domain *domains;
+	size_t n;
+	__u64 *cgroups;
+	int ret;
+
+	ret = llsock_map_dump(STORE_FD(store, domains), sizeof(*cgroups),
+			      sizeof(*domains), (void **)&cgroups,
+			      (void **)&domains, &n);
+	if (ret)
+		return ret;
+	ret = sweep_map(STORE_FD(store, rules), sizeof(struct llsock_rule_key),
+			sizeof(struct llsock_rule), table_used, domains, n);
+	if (!ret)
+		ret = sweep_map(STORE_FD(store, protocol_rules),
+				sizeof(struct llsock_protocol_key),
+				sizeof(__u32), table_used, domains, n);
+	if (!ret)
+		ret = sweep_map(STORE_FD(store, ruleset_rules),
+				sizeof(struct llsock_ruleset_rule_key),
+				sizeof(__u64), ruleset_used, domains, n);
+	if (!ret)
+		ret = sweep_map(STORE_FD(store, rulesets), sizeof(__u32),
+				sizeof(struct llsock_ruleset_info),
+				ruleset_used, domains, n);
+	free(cgroups);
+	free(domains);
+	return ret;
+}
+
+static int apply_change(struct llsock_store *store,
+			const struct change *change)
+{
+	struct snapshot snap;
+	size_t at;
+	int ret;
+
+	ret = llsock_snapshot_load(store, &snap, true);
+	if (ret)
+		return ret;
+	ret = plan(store, &snap, change);
+	if (ret)
+		goto out;
+	ret = for_each_new_domain(store, &snap, snap.nr_bindings, write_domain,
+				  &at);
+	if (!ret)
+		ret = publish(store, &snap);
+	/* Whatever happened, leave no unreferenced entry behind. */
+	if (!llsock_store_sync(store))
+		sweep(store);
+out:
+	llsock_snapshot_free(&snap);
+	return ret;
+}
+
+static int change_store(const struct change *change)
+{
+	struct llsock_store store;
+	int ret;
+
+	ret = llsock_store_open(&store, true);
+	if (ret)
+		return ret;
+	ret = apply_change(&store, change);
+	llsock_store_close(&store);
+	return ret;
+}
+
+/* A change of the binding of the cgroup @cgroup_fd, to @ruleset or none. */
+static int change_for_fd(int cgroup_fd, const struct llsock_ruleset *ruleset,
+			 struct change *change)
+{
+	int level, ret;
+
+	memset(change, 0, sizeof(*change));
+	ret = llsock_cgroup_check_fd(cgroup_fd);
+	if (ret)
+		return ret;
+	level = llsock_cgroup_ancestry(cgroup_fd, change->ancestry,
+				       LLSOCK_MAX_LEVEL + 1);
+	if (level < 0)
+		return level;
+	change->level = level;
+	change->cgroup = change->ancestry[level];
+	change->ruleset = ruleset;
+	return 0;
+}
+
+int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd)
+{
+	struct llsock_ruleset *normalized;
+	struct change change;
+	int ret;
+
+	if (!ruleset)
+		return -EBADF;
+	ret = llsock_ruleset_copy(ruleset, &normalized);
+	if (ret)
+		return ret;
+	llsock_ruleset_normalize(normalized);
+	ret = change_for_fd(cgroup_fd, normalized, &change);
+	if (!ret)
+		ret = change_store(&change);
+	llsock_ruleset_free(normalized);
+	return ret;
+}
+
+int llsock_bind_cgroup(const struct llsock_ruleset *ruleset,
+		       const char *cgroup_path)
+{
+	int fd, ret;
+
+	fd = llsock_cgroup_open(cgroup_path);
+	if (fd < 0)
+		return fd;
+	ret = llsock_bind_cgroup_fd(ruleset, fd);
+	close(fd);
+	return ret;
+}
+
+int llsock_unbind_cgroup_fd(int cgroup_fd)
+{
+	struct change change;
+	int ret;
+
+	ret = change_for_fd(cgroup_fd, NULL, &change);
+	return ret ? ret : change_store(&change);
+}
+
+int llsock_unbind_cgroup(const char *cgroup_path)
+{
+	int fd, ret;
+
+	fd = llsock_cgroup_open(cgroup_path);
+	if (fd < 0)
+		return fd;
+	ret = llsock_unbind_cgroup_fd(fd);
+	close(fd);
+	return ret;
+}
+
+int llsock_gc(void)
+{
+	struct change change = {};
+
+	/* No cgroup: only the bindings of removed cgroups are dropped. */
+	return change_store(&change);
+}
