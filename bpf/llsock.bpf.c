@@ -291,7 +291,7 @@ static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
 			return rule->protocols[i].allowed;
 	}
 	/* No rule names a protocol outside this range. */
-	if (!rule->overflow || protocol < 0 || protocol > 65534)
+	if (!rule->overflow || protocol < 0 || protocol > LLSOCK_PROTOCOL_MAX)
 		return 0;
 	pkey.table = key->table;
 	pkey.family = key->family;

@@ -25,6 +25,15 @@
 /* Wildcard for type and protocol, as in struct landlock_socket_attr. */
 #define LLSOCK_ANY			(-1)
 
+/*
+ * Accepted key ranges of a socket rule: 0 to these, and LLSOCK_ANY for
+ * the type and the protocol. Deliberately loose (SPEC section 2), so that
+ * rules for families a kernel lacks are accepted.
+ */
+#define LLSOCK_FAMILY_MAX		254
+#define LLSOCK_TYPE_MAX			254
+#define LLSOCK_PROTOCOL_MAX		65534
+
 /* Landlock's LANDLOCK_MAX_NUM_LAYERS. */
 #define LLSOCK_MAX_LAYERS		16
 

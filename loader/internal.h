@@ -6,11 +6,6 @@
 #include "libllsock.h"
 #include "../bpf/llsock.h"
 
-/* Accepted key ranges of a socket rule (SPEC section 2). */
-#define LLSOCK_FAMILY_MAX	254
-#define LLSOCK_TYPE_MAX		254
-#define LLSOCK_PROTOCOL_MAX	65534
-
 struct llsock_ruleset {
 	__u64 handled_access_socket;
 	size_t nr_rules;

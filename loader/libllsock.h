@@ -87,7 +87,8 @@ llsock_ruleset_rule(const struct llsock_ruleset *ruleset, size_t i);
  * failure the old policy stays in force.
  *
  * Return: 0; -ENOTDIR (not a cgroup v2 directory); -E2BIG (more than
- * LLSOCK_MAX_LAYERS layers on some path, or a cgroup deeper than level 63);
+ * LLSOCK_MAX_LAYERS layers on some path, or a cgroup deeper than level
+ * LLSOCK_MAX_LEVEL);
  * -ENOPKG (llsock not loaded); -ENOSPC (maps full); other -errno.
  */
 int llsock_bind_cgroup(const struct llsock_ruleset *ruleset,

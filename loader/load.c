@@ -335,7 +335,7 @@ static int wait_programs_gone(const __u32 *ids, int n)
 
 int llsock_unload(void)
 {
-	__u32 ids[16];
+	__u32 ids[MAX_PINS];
 	int dir_fd, ret, n;
 
 	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -349,7 +349,7 @@ int llsock_unload(void)
 		close(dir_fd);
 		return -ENOPKG;
 	}
-	n = pinned_program_ids(dir_fd, ids, 16);
+	n = pinned_program_ids(dir_fd, ids, MAX_PINS);
 	ret = unpin_all(dir_fd);
 	close(dir_fd);
 	if (ret)

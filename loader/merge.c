@@ -227,7 +227,7 @@ bool llsock_table_allows(const struct llsock_table *table, __u16 required,
 	for (i = 0; i < rule->nr_protocols; i++)
 		if (rule->protocols[i].protocol == protocol)
 			allowed |= rule->protocols[i].allowed;
-	if (rule->overflow && protocol >= 0 && protocol <= 65534) {
+	if (rule->overflow && protocol >= 0 && protocol <= LLSOCK_PROTOCOL_MAX) {
 		struct llsock_protocol_entry pkey = {
 			.key = { .family = family, .type = type,
 				 .protocol = protocol },

@@ -25,11 +25,12 @@ int model_add_rule(__u64 handled, __u32 flags, const void *attr,
 		return -ENOMSG;
 	if ((allowed | handled) != handled)
 		return -EINVAL;
-	if (family < 0 || family > 254)
+	if (family < 0 || family > LLSOCK_FAMILY_MAX)
 		return -EINVAL;
-	if (type != MODEL_ANY && (type < 0 || type > 254))
+	if (type != MODEL_ANY && (type < 0 || type > LLSOCK_TYPE_MAX))
 		return -EINVAL;
-	if (protocol != MODEL_ANY && (protocol < 0 || protocol > 65534))
+	if (protocol != MODEL_ANY &&
+	    (protocol < 0 || protocol > LLSOCK_PROTOCOL_MAX))
 		return -EINVAL;
 	if (family == AF_INET && type == SOCK_PACKET)
 		family = AF_PACKET;

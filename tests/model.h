@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+/* The key ranges and limits, as the prototype defines them (bpf/). */
+#include "llsock.h"
+
 #define MODEL_ACCESS_SOCKET_CREATE	(1ULL << 0)
 /* Rules of one layer the model holds (the differential test's most). */
 #define MODEL_MAX_RULES			64
