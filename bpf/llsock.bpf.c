@@ -395,7 +395,8 @@ static __always_inline bool kn_within(struct kernfs_node *kn, __u64 owner)
 }
 
 /* No restricted task may use bpf(2): it could reach the maps and links. */
-LLSOCK_LSM(bpf, llsock_bpf)
+/* -EPERM, counted, for a restricted task; 0 for the others. */
+static __always_inline int deny_restricted(void)
 {
 	if (!current_domain())
 		return 0;
@@ -403,36 +404,34 @@ LLSOCK_LSM(bpf, llsock_bpf)
 	return -EPERM;
 }
 
-static __always_inline int deny_in_bpffs(struct inode *inode)
+LLSOCK_LSM(bpf, llsock_bpf)
 {
-	if (BPF_CORE_READ(inode, i_sb, s_magic) != BPF_FS_MAGIC)
+	return deny_restricted();
+}
+
+/* The pins live in bpffs: no restricted task may change anything there. */
+static __always_inline int deny_in_bpffs(struct super_block *sb)
+{
+	if (BPF_CORE_READ(sb, s_magic) != BPF_FS_MAGIC)
 		return 0;
-	if (!current_domain())
-		return 0;
-	count_escape();
-	return -EPERM;
+	return deny_restricted();
 }
 
 /* Unlinking or renaming a pin could release llsock's link and maps. */
 LLSOCK_LSM(inode_unlink, llsock_inode_unlink, struct inode *dir)
 {
-	return deny_in_bpffs(dir);
+	return deny_in_bpffs(BPF_CORE_READ(dir, i_sb));
 }
 
 LLSOCK_LSM(inode_rename, llsock_inode_rename, struct inode *old_dir)
 {
-	return deny_in_bpffs(old_dir);
+	return deny_in_bpffs(BPF_CORE_READ(old_dir, i_sb));
 }
 
 /* Unmounting the last mount of a bpffs releases everything pinned in it. */
 LLSOCK_LSM(sb_umount, llsock_sb_umount, struct vfsmount *mnt)
 {
-	if (BPF_CORE_READ(mnt, mnt_sb, s_magic) != BPF_FS_MAGIC)
-		return 0;
-	if (!current_domain())
-		return 0;
-	count_escape();
-	return -EPERM;
+	return deny_in_bpffs(BPF_CORE_READ(mnt, mnt_sb));
 }
 
 /*
@@ -478,10 +477,7 @@ LLSOCK_LSM(task_alloc, llsock_task_alloc, struct task_struct *task,
 {
 	if (!(clone_flags & CLONE_INTO_CGROUP))
 		return 0;
-	if (!current_domain())
-		return 0;
-	count_escape();
-	return -EPERM;
+	return deny_restricted();
 }
 
 /* Landlock's rule: a domain may only trace tasks in the same or a nested one. */
