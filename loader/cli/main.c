@@ -23,10 +23,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
-#include "libllsock.h"
-
-#define EXIT_USAGE	1
-#define EXIT_KERNEL	2
+#include "cli.h"
 
 #ifndef LLSOCK_VERSION
 #define LLSOCK_VERSION	"0.1"
@@ -47,122 +44,6 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("llsock: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void hint(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("Hint: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/*
- * Reports a failed library call and returns the exit status for it.
- * Errors that the user's input explains are exit 1, the rest exit 2.
- */
-/* What an errno from libllsock means here, where strerror() misleads. */
-static const char *describe(int err)
-{
-	switch (-err) {
-	case ENOPKG:
-		return "llsock is not loaded";
-	case ENOTDIR:
-		return "not a cgroup v2 directory";
-	case E2BIG:
-		return "too many layers on one path, or too deep";
-	case EXDEV:
-		return "outside the cgroup v2 hierarchy's root mount";
-	case ENOSPC:
-		return "llsock's maps are full";
-	default:
-		return strerror(-err);
-	}
-}
-
-static int fail(int err, const char *what, const char *object)
-{
-	struct llsock_probe probe;
-
-	error("cannot %s%s%s: %s", what, object ? " " : "",
-	      object ? object : "", describe(err));
-	if (geteuid() != 0 && (err == -ENOPKG || err == -EPERM ||
-			       err == -EACCES)) {
-		hint("run llsock as root: it needs CAP_BPF, CAP_SYS_ADMIN and write access to the cgroup tree.");
-		return EXIT_KERNEL;
-	}
-	switch (-err) {
-	case ENOPKG:
-		hint("llsock is not loaded: run `llsock load` first.");
-		return EXIT_KERNEL;
-	case ENOTDIR:
-		hint("give a directory of the cgroup v2 hierarchy (see `llsock status`).");
-		return EXIT_USAGE;
-	case ENOENT:
-		return EXIT_USAGE;
-	case E2BIG:
-		hint("a cgroup can be under at most %d bound cgroups (itself included), and at most 63 levels deep.",
-		     LLSOCK_MAX_LAYERS);
-		return EXIT_USAGE;
-	case EXDEV:
-		hint("llsock needs the whole cgroup v2 hierarchy mounted, not a cgroup namespace's view of it.");
-		return EXIT_KERNEL;
-	case ENOSPC:
-		hint("the rule maps are full: `llsock unload`, then `llsock load --max-rules N` with a larger N.");
-		return EXIT_KERNEL;
-	case EPERM:
-	case EACCES:
-		llsock_probe(&probe);
-		if (probe.bpf_denied)
-			hint("this task may not use bpf(2): a task that llsock restricts cannot change or read policies.");
-		else if (probe.lsm_progs_refused)
-			hint("this kernel refuses BPF LSM programs; `make demo` runs llsock in a VM on a Debian kernel.");
-		else
-			hint("is the caller itself restricted by llsock? A restricted task cannot change policies.");
-		return EXIT_KERNEL;
-	default:
-		return EXIT_KERNEL;
-	}
-}
-
-/* Commands that need the cgroup v2 hierarchy say so when it is missing. */
-static int need_cgroup2(const char *what)
-{
-	char mount[PATH_MAX];
-
-	if (!llsock_cgroup2_mount(mount, sizeof(mount)))
-		return 0;
-	error("cannot %s: no cgroup v2 hierarchy is mounted", what);
-	hint("mount it: mount -t cgroup2 none /sys/fs/cgroup");
-	return EXIT_KERNEL;
-}
-
-static int usage_error(const char *command, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("llsock: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fprintf(stderr, "Try 'llsock %s%s--help'.\n", command ? command : "",
-		command ? " " : "");
-	return EXIT_USAGE;
-}
-
 /*
  * getopt's '?' (unknown option) or ':' (missing argument; optstrings start
  * with ':'). A short option is named by optopt, a long one by its word.
@@ -176,8 +57,8 @@ static int bad_option(const char *command, int opt, char **argv)
 	if (strncmp(word, "--", 2))
 		word = name;
 	if (opt == ':')
-		return usage_error(command, "option %s needs a value", word);
-	return usage_error(command, "unknown option %s", word);
+		return cli_usage_error(command, "option %s needs a value", word);
+	return cli_usage_error(command, "unknown option %s", word);
 }
 
 static void print_json(struct json_object *obj)
@@ -278,37 +159,37 @@ static int check_kernel(void)
 
 	llsock_probe(&probe);
 	if (!probe.root) {
-		error("cannot load llsock: must be root");
-		hint("run it with sudo: loading BPF LSM programs needs CAP_BPF and CAP_SYS_ADMIN.");
+		cli_error("cannot load llsock: must be root");
+		cli_hint("run it with sudo: loading BPF LSM programs needs CAP_BPF and CAP_SYS_ADMIN.");
 		return EXIT_KERNEL;
 	}
 	if (probe.lsm_list_known && !probe.bpf_in_lsm_list) {
-		error("cannot load llsock: the kernel's LSM list (%s) lacks bpf",
-		      probe.lsm_list);
-		hint("add bpf to the lsm= boot parameter, e.g. lsm=%s,bpf",
-		     probe.lsm_list);
+		cli_error("cannot load llsock: the kernel's LSM list (%s) lacks bpf",
+			  probe.lsm_list);
+		cli_hint("add bpf to the lsm= boot parameter, e.g. lsm=%s,bpf",
+			 probe.lsm_list);
 		return EXIT_KERNEL;
 	}
 	if (probe.bpf_denied) {
-		error("cannot load llsock: bpf(2) is denied to this task");
-		hint("a task that llsock restricts cannot load it; otherwise check kernel.unprivileged_bpf_disabled and lockdown.");
+		cli_error("cannot load llsock: bpf(2) is denied to this task");
+		cli_hint("a task that llsock restricts cannot load it; otherwise check kernel.unprivileged_bpf_disabled and lockdown.");
 		return EXIT_KERNEL;
 	}
 	if (probe.lsm_progs_refused) {
-		error("cannot load llsock: this kernel (%s) refuses BPF LSM programs (EPERM before verification)",
-		      probe.kernel_release);
-		hint("`make demo` runs llsock in a VM on a Debian kernel that accepts them.");
+		cli_error("cannot load llsock: this kernel (%s) refuses BPF LSM programs (EPERM before verification)",
+			  probe.kernel_release);
+		cli_hint("`make demo` runs llsock in a VM on a Debian kernel that accepts them.");
 		return EXIT_KERNEL;
 	}
 	if (!probe.hooks_fit) {
-		error("cannot load llsock: %s", probe.hooks_unfit);
-		hint("this kernel (%s) changed a hook llsock attaches to; a program for the new shape is needed (bpf/hook.h; `make hooks-test` checks a kernel's BTF).",
-		     probe.kernel_release);
+		cli_error("cannot load llsock: %s", probe.hooks_unfit);
+		cli_hint("this kernel (%s) changed a hook llsock attaches to; a program for the new shape is needed (bpf/hook.h; `make hooks-test` checks a kernel's BTF).",
+			 probe.kernel_release);
 		return EXIT_KERNEL;
 	}
 	if (!probe.cgroup2) {
-		error("cannot load llsock: no cgroup v2 hierarchy is mounted");
-		hint("mount it: mount -t cgroup2 none /sys/fs/cgroup");
+		cli_error("cannot load llsock: no cgroup v2 hierarchy is mounted");
+		cli_hint("mount it: mount -t cgroup2 none /sys/fs/cgroup");
 		return EXIT_KERNEL;
 	}
 	return 0;
@@ -331,16 +212,16 @@ static int cmd_load(int argc, char **argv)
 		case 'r':
 			if (parse_uint(optarg, &opts.max_rules) ||
 			    opts.max_rules < 16)
-				return usage_error("load",
-						   "--max-rules: expected a number of at least 16, got \"%s\"",
-						   optarg);
+				return cli_usage_error("load",
+						       "--max-rules: expected a number of at least 16, got \"%s\"",
+						       optarg);
 			break;
 		case 'b':
 			if (parse_uint(optarg, &opts.max_bindings) ||
 			    opts.max_bindings < 1)
-				return usage_error("load",
-						   "--max-bindings: expected a positive number, got \"%s\"",
-						   optarg);
+				return cli_usage_error("load",
+						       "--max-bindings: expected a positive number, got \"%s\"",
+						       optarg);
 			break;
 		case 'g':
 			opts.no_guard = true;
@@ -353,20 +234,20 @@ static int cmd_load(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return usage_error("load", "unexpected argument \"%s\"",
-				   argv[optind]);
+		return cli_usage_error("load", "unexpected argument \"%s\"",
+				       argv[optind]);
 	ret = check_kernel();
 	if (ret)
 		return ret;
 	ret = llsock_load(&opts);
 	if (ret == -EEXIST) {
-		error("cannot load llsock: already loaded");
-		hint("`llsock unload` first to load it again.");
+		cli_error("cannot load llsock: already loaded");
+		cli_hint("`llsock unload` first to load it again.");
 		return EXIT_KERNEL;
 	}
 	if (ret) {
-		error("cannot load llsock: %s", strerror(-ret));
-		hint("LLSOCK_DEBUG=1 llsock load shows libbpf's log, the verifier's included.");
+		cli_error("cannot load llsock: %s", strerror(-ret));
+		cli_hint("LLSOCK_DEBUG=1 llsock load shows libbpf's log, the verifier's included.");
 		return EXIT_KERNEL;
 	}
 	printf("llsock loaded, pinned under /sys/fs/bpf/llsock\n");
@@ -388,11 +269,11 @@ static int cmd_unload(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	if (optind != argc)
-		return usage_error("unload", "unexpected argument \"%s\"",
-				   argv[optind]);
+		return cli_usage_error("unload", "unexpected argument \"%s\"",
+				       argv[optind]);
 	ret = llsock_unload();
 	if (ret)
-		return fail(ret, "unload", "llsock");
+		return cli_fail(ret, "unload", "llsock");
 	printf("llsock unloaded\n");
 	return 0;
 }
@@ -409,7 +290,7 @@ static struct llsock_ruleset *new_ruleset(void)
 
 	ret = llsock_create_ruleset(&attr, sizeof(attr), 0, &ruleset);
 	if (ret) {
-		error("cannot create ruleset: %s", strerror(-ret));
+		cli_error("cannot create ruleset: %s", strerror(-ret));
 		return NULL;
 	}
 	return ruleset;
@@ -423,12 +304,12 @@ static int add_rule_text(struct llsock_ruleset *ruleset, const char *text)
 
 	ret = llsock_parse_rule(text, &rule, err, sizeof(err));
 	if (ret) {
-		error("bad rule \"%s\": %s", text, err);
+		cli_error("bad rule \"%s\": %s", text, err);
 		return EXIT_USAGE;
 	}
 	ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
 	if (ret) {
-		error("cannot add rule \"%s\": %s", text, strerror(-ret));
+		cli_error("cannot add rule \"%s\": %s", text, strerror(-ret));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -443,11 +324,11 @@ static int add_policy_file(struct llsock_ruleset *ruleset, const char *path)
 
 	file = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	if (!file) {
-		error("cannot open policy %s: %s", path, strerror(errno));
+		cli_error("cannot open policy %s: %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (fstat(fileno(file), &st) == 0 && S_ISDIR(st.st_mode)) {
-		error("cannot read policy %s: %s", path, strerror(EISDIR));
+		cli_error("cannot read policy %s: %s", path, strerror(EISDIR));
 		fclose(file);
 		return EXIT_USAGE;
 	}
@@ -455,7 +336,7 @@ static int add_policy_file(struct llsock_ruleset *ruleset, const char *path)
 	if (file != stdin)
 		fclose(file);
 	if (ret < 0) {
-		error("bad policy %s: %s", path, err);
+		cli_error("bad policy %s: %s", path, err);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -533,7 +414,7 @@ static int read_rules(int argc, char **argv, const char *name,
 		case OPT_JSON:
 			/* --json is known to getopt_long, not to every command. */
 			if (!json) {
-				ret = usage_error(name, "unknown option --json");
+				ret = cli_usage_error(name, "unknown option --json");
 				goto out;
 			}
 			*json = true;
@@ -548,7 +429,7 @@ static int read_rules(int argc, char **argv, const char *name,
 		}
 	}
 	if (argc - optind < nr_positional) {
-		ret = usage_error(name, "missing CGROUP");
+		ret = cli_usage_error(name, "missing CGROUP");
 		goto out;
 	}
 	for (i = 0; i < nr_positional; i++)
@@ -633,14 +514,14 @@ static int cmd_apply(int argc, char **argv)
 			 &ruleset);
 	if (ret >= 0)
 		return ret;
-	ret = need_cgroup2("apply a policy");
+	ret = cli_need_cgroup2("apply a policy");
 	if (ret) {
 		llsock_ruleset_free(ruleset);
 		return ret;
 	}
 	ret = llsock_bind_cgroup(ruleset, cgroup);
 	if (ret)
-		ret = fail(ret, "apply policy to", cgroup);
+		ret = cli_fail(ret, "apply policy to", cgroup);
 	else
 		printf("%s: %zu rule%s applied\n", cgroup,
 		       llsock_ruleset_size(ruleset),
@@ -665,15 +546,15 @@ static int cmd_clear(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 1)
-		return usage_error("clear", "expected one CGROUP");
+		return cli_usage_error("clear", "expected one CGROUP");
 	ret = llsock_unbind_cgroup(argv[optind]);
 	if (ret == -ENOENT && access(argv[optind], F_OK) == 0) {
-		error("cannot clear %s: no ruleset is bound to it",
-		      argv[optind]);
+		cli_error("cannot clear %s: no ruleset is bound to it",
+			  argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (ret)
-		return fail(ret, "clear", argv[optind]);
+		return cli_fail(ret, "clear", argv[optind]);
 	printf("%s: policy cleared\n", argv[optind]);
 	return 0;
 }
@@ -689,19 +570,12 @@ static const char usage_show[] =
 "\n"
 "  -j, --json  print JSON\n";
 
-static void cgroup_name(__u64 id, char *buf, size_t size)
-{
-	if (llsock_cgroup_path(id, buf, size))
-		snprintf(buf, size, "(removed cgroup %llu)",
-			 (unsigned long long)id);
-}
-
 static struct json_object *layer_json(const struct llsock_layer_info *layer)
 {
 	struct json_object *obj = json_object_new_object();
 	char path[PATH_MAX];
 
-	cgroup_name(layer->cgroup_id, path, sizeof(path));
+	cli_cgroup_name(layer->cgroup_id, path, sizeof(path));
 	json_object_object_add(obj, "cgroup", json_object_new_string(path));
 	json_object_object_add(obj, "cgroup_id",
 			       json_object_new_uint64(layer->cgroup_id));
@@ -719,7 +593,7 @@ static struct json_object *binding_json(const struct llsock_binding_info *info)
 	char path[PATH_MAX];
 	unsigned int i;
 
-	cgroup_name(info->cgroup_id, path, sizeof(path));
+	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
 	json_object_object_add(obj, "cgroup", json_object_new_string(path));
 	json_object_object_add(obj, "cgroup_id",
 			       json_object_new_uint64(info->cgroup_id));
@@ -741,7 +615,7 @@ static int show_one(const struct llsock_binding_info *info, void *ctx)
 		json_object_array_add(list, binding_json(info));
 		return 0;
 	}
-	cgroup_name(info->cgroup_id, path, sizeof(path));
+	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
 	printf("%s: %zu rule%s, %u layer%s in force\n", path, n,
 	       n == 1 ? "" : "s", info->nr_layers,
 	       info->nr_layers == 1 ? "" : "s");
@@ -762,7 +636,7 @@ static int cmd_show(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	if (argc - optind > 1)
-		return usage_error("show", "expected at most one CGROUP");
+		return cli_usage_error("show", "expected at most one CGROUP");
 
 	if (optind == argc) {
 		if (json_output)
@@ -770,7 +644,7 @@ static int cmd_show(int argc, char **argv)
 		ret = llsock_foreach_binding(show_one, list);
 		if (ret) {
 			json_object_put(list);
-			return fail(ret, "list", "policies");
+			return cli_fail(ret, "list", "policies");
 		}
 		if (list) {
 			struct json_object *obj = json_object_new_object();
@@ -798,7 +672,7 @@ static int cmd_show(int argc, char **argv)
 		return 0;
 	}
 	if (ret)
-		return fail(ret, "show", argv[optind]);
+		return cli_fail(ret, "show", argv[optind]);
 	if (json_output) {
 		struct json_object *obj = binding_json(&info);
 
@@ -806,7 +680,7 @@ static int cmd_show(int argc, char **argv)
 				       json_object_new_boolean(inherited));
 		print_json(obj);
 	} else {
-		cgroup_name(info.cgroup_id, path, sizeof(path));
+		cli_cgroup_name(info.cgroup_id, path, sizeof(path));
 		if (inherited)
 			printf("%s: domain of %s, %u layer%s\n", argv[optind],
 			       path, info.nr_layers,
@@ -815,8 +689,8 @@ static int cmd_show(int argc, char **argv)
 			printf("%s: %u layer%s\n", path, info.nr_layers,
 			       info.nr_layers == 1 ? "" : "s");
 		for (i = 0; i < info.nr_layers; i++) {
-			cgroup_name(info.layers[i].cgroup_id, path,
-				    sizeof(path));
+			cli_cgroup_name(info.layers[i].cgroup_id, path,
+					sizeof(path));
 			printf("  layer %u, bound to %s:\n", i + 1, path);
 			print_rules(info.layers[i].ruleset, "    ");
 		}
@@ -844,7 +718,7 @@ static int count_binding(const struct llsock_binding_info *info, void *ctx)
 		json_object_array_add(list, binding_json(info));
 		return 0;
 	}
-	cgroup_name(info->cgroup_id, path, sizeof(path));
+	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
 	printf("  %s: %zu rules, %u layer%s\n", path,
 	       llsock_ruleset_size(info->layers[info->nr_layers - 1].ruleset),
 	       info->nr_layers, info->nr_layers == 1 ? "" : "s");
@@ -864,15 +738,15 @@ static int cmd_status(int argc, char **argv)
 		return ret;
 	ret = 0;
 	if (optind != argc)
-		return usage_error("status", "unexpected argument \"%s\"",
-				   argv[optind]);
+		return cli_usage_error("status", "unexpected argument \"%s\"",
+				       argv[optind]);
 
 	llsock_probe(&probe);
 	loaded = llsock_is_loaded();
 	if (loaded)
 		ret = llsock_get_counters(&counters);
 	if (ret)
-		return fail(ret, "read", "llsock's counters");
+		return cli_fail(ret, "read", "llsock's counters");
 
 	if (json_output) {
 		obj = json_object_new_object();
@@ -907,7 +781,7 @@ static int cmd_status(int argc, char **argv)
 					       json_object_new_uint64(counters.escapes_denied));
 		}
 		print_json(obj);
-		return ret ? fail(ret, "list", "policies") : 0;
+		return ret ? cli_fail(ret, "list", "policies") : 0;
 	}
 
 	printf("kernel:     %s\n", probe.kernel_release);
@@ -934,7 +808,7 @@ static int cmd_status(int argc, char **argv)
 	       (unsigned long long)counters.events_lost,
 	       (unsigned long long)counters.escapes_denied);
 	ret = llsock_foreach_binding(count_binding, NULL);
-	return ret ? fail(ret, "list", "policies") : 0;
+	return ret ? cli_fail(ret, "list", "policies") : 0;
 }
 
 /* run */
@@ -1023,46 +897,46 @@ static int cmd_run(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (optind == argc) {
-		ret = usage_error("run", "missing CMD");
+		ret = cli_usage_error("run", "missing CMD");
 		goto out;
 	}
 	if (!nr_given) {
 		env = getenv("LL_SOCKET_CREATE");
 		if (!env) {
-			ret = usage_error("run",
-					  "no rules: give --allow RULE, --file POLICY, or set LL_SOCKET_CREATE");
+			ret = cli_usage_error("run",
+					      "no rules: give --allow RULE, --file POLICY, or set LL_SOCKET_CREATE");
 			goto out;
 		}
 		if (llsock_parse_env(env, ruleset, err, sizeof(err)) < 0) {
-			error("bad LL_SOCKET_CREATE: %s", err);
+			cli_error("bad LL_SOCKET_CREATE: %s", err);
 			ret = EXIT_USAGE;
 			goto out;
 		}
 	}
 
-	ret = need_cgroup2("create a sandbox");
+	ret = cli_need_cgroup2("create a sandbox");
 	if (ret)
 		goto out;
 	ret = llsock_sandbox_create(ruleset, path, sizeof(path));
 	if (ret) {
-		ret = fail(ret, "create a sandbox", NULL);
+		ret = cli_fail(ret, "create a sandbox", NULL);
 		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
-		ret = fail(-errno, "start", argv[optind]);
+		ret = cli_fail(-errno, "start", argv[optind]);
 		llsock_sandbox_remove(path);
 		goto out;
 	}
 	if (pid == 0) {
 		ret = llsock_sandbox_enter(path);
 		if (ret) {
-			error("cannot enter sandbox %s: %s", path,
-			      strerror(-ret));
+			cli_error("cannot enter sandbox %s: %s", path,
+				  strerror(-ret));
 			_exit(EXIT_KERNEL);
 		}
 		execvp(argv[optind], argv + optind);
-		error("cannot run %s: %s", argv[optind], strerror(errno));
+		cli_error("cannot run %s: %s", argv[optind], strerror(errno));
 		_exit(127);
 	}
 	run_child = pid;
@@ -1117,8 +991,8 @@ static int print_denial(const struct llsock_event *d, void *data)
 	struct monitor_ctx *ctx = data;
 	char cgroup[PATH_MAX], layer[PATH_MAX];
 
-	cgroup_name(d->cgroup, cgroup, sizeof(cgroup));
-	cgroup_name(d->layer_cgroup, layer, sizeof(layer));
+	cli_cgroup_name(d->cgroup, cgroup, sizeof(cgroup));
+	cli_cgroup_name(d->layer_cgroup, layer, sizeof(layer));
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();
 
@@ -1170,15 +1044,15 @@ static int cmd_monitor(int argc, char **argv)
 		switch (opt) {
 		case 'n':
 			if (parse_uint(optarg, &ctx.count) || !ctx.count)
-				return usage_error("monitor",
-						   "--count: expected a positive number, got \"%s\"",
-						   optarg);
+				return cli_usage_error("monitor",
+						       "--count: expected a positive number, got \"%s\"",
+						       optarg);
 			break;
 		case 't':
 			if (parse_uint(optarg, &timeout) || timeout > 86400)
-				return usage_error("monitor",
-						   "--timeout: expected seconds (0..86400), got \"%s\"",
-						   optarg);
+				return cli_usage_error("monitor",
+						       "--timeout: expected seconds (0..86400), got \"%s\"",
+						       optarg);
 			have_timeout = true;
 			break;
 		case OPT_JSON:
@@ -1192,15 +1066,15 @@ static int cmd_monitor(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return usage_error("monitor", "unexpected argument \"%s\"",
-				   argv[optind]);
+		return cli_usage_error("monitor", "unexpected argument \"%s\"",
+				       argv[optind]);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = llsock_monitor(print_denial, &ctx,
 			     have_timeout ? (int)timeout * 1000 : -1,
 			     &monitor_stop);
 	if (ret)
-		return fail(ret, "monitor", "denials");
+		return cli_fail(ret, "monitor", "denials");
 	return 0;
 }
 
@@ -1227,7 +1101,7 @@ int main(int argc, char **argv)
 	/* Our own messages for bad options, in our own format. */
 	opterr = 0;
 	if (argc < 2)
-		return usage_error(NULL, "missing COMMAND");
+		return cli_usage_error(NULL, "missing COMMAND");
 	/* "llsock help COMMAND" is "llsock COMMAND --help". */
 	char *help[] = { argv[0], argc == 3 ? argv[2] : NULL, "--help", NULL };
 
@@ -1250,6 +1124,6 @@ int main(int argc, char **argv)
 		return commands[i].fn(argc - 1, argv + 1);
 	}
 	if (argv[1][0] == '-')
-		return usage_error(NULL, "unknown option %s", argv[1]);
-	return usage_error(NULL, "unknown command \"%s\"", argv[1]);
+		return cli_usage_error(NULL, "unknown option %s", argv[1]);
+	return cli_usage_error(NULL, "unknown command \"%s\"", argv[1]);
 }
