@@ -21,15 +21,12 @@
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
-#include <json-c/json.h>
 
 #include "cli.h"
 
 #ifndef LLSOCK_VERSION
 #define LLSOCK_VERSION	"0.1"
 #endif
-
-static bool json_output;
 
 /* libbpf's log (the verifier's, among others) only with LLSOCK_DEBUG set. */
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
@@ -59,13 +56,6 @@ static int bad_option(const char *command, int opt, char **argv)
 	if (opt == ':')
 		return cli_usage_error(command, "option %s needs a value", word);
 	return cli_usage_error(command, "unknown option %s", word);
-}
-
-static void print_json(struct json_object *obj)
-{
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-					     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(obj);
 }
 
 static const char usage_main[] =
@@ -110,10 +100,10 @@ static int parse_uint(const char *text, unsigned int *value)
 
 /*
  * Parses the options of a command that takes only --help, and --json
- * where @json is not NULL. Returns -1 to go on, else the exit status.
+ * where @json is true. Returns -1 to go on, else the exit status.
  */
 static int common_options(int argc, char **argv, const char *name,
-			  const char *usage, bool *json)
+			  const char *usage, bool json)
 {
 	static const struct option with_json[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -127,7 +117,7 @@ static int common_options(int argc, char **argv, const char *name,
 				  NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON:
-			*json = true;
+			print_use_json();
 			break;
 		case OPT_HELP:
 			fputs(usage, stdout);
@@ -250,7 +240,7 @@ static int cmd_load(int argc, char **argv)
 		cli_hint("LLSOCK_DEBUG=1 llsock load shows libbpf's log, the verifier's included.");
 		return EXIT_KERNEL;
 	}
-	printf("llsock loaded, pinned under /sys/fs/bpf/llsock\n");
+	print_text("llsock loaded, pinned under /sys/fs/bpf/llsock\n");
 	return 0;
 }
 
@@ -265,7 +255,7 @@ static int cmd_unload(int argc, char **argv)
 {
 	int ret;
 
-	ret = common_options(argc, argv, "unload", usage_unload, NULL);
+	ret = common_options(argc, argv, "unload", usage_unload, false);
 	if (ret >= 0)
 		return ret;
 	if (optind != argc)
@@ -274,7 +264,7 @@ static int cmd_unload(int argc, char **argv)
 	ret = llsock_unload();
 	if (ret)
 		return cli_fail(ret, "unload", "llsock");
-	printf("llsock unloaded\n");
+	print_text("llsock unloaded\n");
 	return 0;
 }
 
@@ -342,54 +332,43 @@ static int add_policy_file(struct llsock_ruleset *ruleset, const char *path)
 	return 0;
 }
 
-static struct json_object *rule_json(const struct llsock_socket_attr *rule)
+/*
+ * print_ruleset() - the "rules" list of a ruleset
+ * @ruleset: the ruleset
+ * @indent: what starts each rule's line of text; NULL: no text
+ */
+static void print_ruleset(const struct llsock_ruleset *ruleset, const char *indent)
 {
-	struct json_object *obj = json_object_new_object();
-	char text[96];
-
-	json_object_object_add(obj, "rule", json_object_new_string(
-		llsock_format_rule(rule, text, sizeof(text))));
-	json_object_object_add(obj, "family", json_object_new_int(rule->family));
-	json_object_object_add(obj, "type", json_object_new_int(rule->type));
-	json_object_object_add(obj, "protocol",
-			       json_object_new_int(rule->protocol));
-	return obj;
-}
-
-static struct json_object *ruleset_json(const struct llsock_ruleset *ruleset)
-{
-	struct json_object *rules = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < llsock_ruleset_size(ruleset); i++)
-		json_object_array_add(rules,
-				      rule_json(llsock_ruleset_rule(ruleset, i)));
-	return rules;
-}
-
-static void print_rules(const struct llsock_ruleset *ruleset,
-			const char *indent)
-{
+	const struct llsock_socket_attr *rule;
 	char text[96];
 	size_t i;
 
-	if (!llsock_ruleset_size(ruleset))
-		printf("%s(no rule: no socket may be created)\n", indent);
-	for (i = 0; i < llsock_ruleset_size(ruleset); i++)
-		printf("%s%s\n", indent,
-		       llsock_format_rule(llsock_ruleset_rule(ruleset, i),
-					  text, sizeof(text)));
+	if (indent && !llsock_ruleset_size(ruleset))
+		print_text("%s(no rule: no socket may be created)\n", indent);
+	print_begin_list("rules");
+	for (i = 0; i < llsock_ruleset_size(ruleset); i++) {
+		rule = llsock_ruleset_rule(ruleset, i);
+		llsock_format_rule(rule, text, sizeof(text));
+		print_begin_object(NULL, NULL);
+		print_string("rule", text, indent ? "%s%s\n" : NULL, indent,
+			     text);
+		print_int("family", rule->family, NULL);
+		print_int("type", rule->type, NULL);
+		print_int("protocol", rule->protocol, NULL);
+		print_end();
+	}
+	print_end();
 }
 
 /*
  * The arguments of the commands that take rules: --file POLICY (any number
- * of times), --help, --json where @json is not NULL, then @nr_positional
+ * of times), --help, --json where @json is true, then @nr_positional
  * arguments (stored in @positional), then RULEs. *@ruleset receives the
  * rules of the files, then those of the arguments. Returns -1 to go on,
  * else the exit status.
  */
 static int read_rules(int argc, char **argv, const char *name,
-		      const char *usage, bool *json, int nr_positional,
+		      const char *usage, bool json, int nr_positional,
 		      const char **positional, struct llsock_ruleset **ruleset)
 {
 	static const struct option options[] = {
@@ -417,7 +396,7 @@ static int read_rules(int argc, char **argv, const char *name,
 				ret = cli_usage_error(name, "unknown option --json");
 				goto out;
 			}
-			*json = true;
+			print_use_json();
 			break;
 		case OPT_HELP:
 			fputs(usage, stdout);
@@ -472,18 +451,13 @@ static int cmd_check(int argc, char **argv)
 	struct llsock_ruleset *ruleset;
 	int ret;
 
-	ret = read_rules(argc, argv, "check", usage_check, &json_output, 0,
-			 NULL, &ruleset);
+	ret = read_rules(argc, argv, "check", usage_check, true, 0, NULL,
+			 &ruleset);
 	if (ret >= 0)
 		return ret;
-	if (json_output) {
-		struct json_object *obj = json_object_new_object();
-
-		json_object_object_add(obj, "rules", ruleset_json(ruleset));
-		print_json(obj);
-	} else {
-		print_rules(ruleset, "");
-	}
+	print_begin_object(NULL, NULL);
+	print_ruleset(ruleset, "");
+	print_end();
 	llsock_ruleset_free(ruleset);
 	return 0;
 }
@@ -510,7 +484,7 @@ static int cmd_apply(int argc, char **argv)
 	const char *cgroup;
 	int ret;
 
-	ret = read_rules(argc, argv, "apply", usage_apply, NULL, 1, &cgroup,
+	ret = read_rules(argc, argv, "apply", usage_apply, false, 1, &cgroup,
 			 &ruleset);
 	if (ret >= 0)
 		return ret;
@@ -523,9 +497,9 @@ static int cmd_apply(int argc, char **argv)
 	if (ret)
 		ret = cli_fail(ret, "apply policy to", cgroup);
 	else
-		printf("%s: %zu rule%s applied\n", cgroup,
-		       llsock_ruleset_size(ruleset),
-		       llsock_ruleset_size(ruleset) == 1 ? "" : "s");
+		print_text("%s: %zu rule%s applied\n", cgroup,
+			   llsock_ruleset_size(ruleset),
+			   plural(llsock_ruleset_size(ruleset)));
 	llsock_ruleset_free(ruleset);
 	return ret;
 }
@@ -542,7 +516,7 @@ static int cmd_clear(int argc, char **argv)
 {
 	int ret;
 
-	ret = common_options(argc, argv, "clear", usage_clear, NULL);
+	ret = common_options(argc, argv, "clear", usage_clear, false);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 1)
@@ -555,7 +529,7 @@ static int cmd_clear(int argc, char **argv)
 	}
 	if (ret)
 		return cli_fail(ret, "clear", argv[optind]);
-	printf("%s: policy cleared\n", argv[optind]);
+	print_text("%s: policy cleared\n", argv[optind]);
 	return 0;
 }
 
@@ -570,133 +544,164 @@ static const char usage_show[] =
 "\n"
 "  -j, --json  print JSON\n";
 
-static struct json_object *layer_json(const struct llsock_layer_info *layer)
+/*
+ * How a bound cgroup reads as text; its JSON is the same in every view:
+ * one line (status); a line, then the cgroup's own rules (show); a line,
+ * then every layer with its rules (show CGROUP).
+ */
+enum binding_view {
+	BINDING_SUMMARY,
+	BINDING_OWN,
+	BINDING_DOMAIN,
+};
+
+static void print_layer(const struct llsock_layer_info *layer,
+			unsigned int nr, enum binding_view view, bool own)
 {
-	struct json_object *obj = json_object_new_object();
+	const char *indent = NULL;
 	char path[PATH_MAX];
 
+	if (view == BINDING_DOMAIN)
+		indent = "    ";
+	else if (view == BINDING_OWN && own)
+		indent = "  ";
 	cli_cgroup_name(layer->cgroup_id, path, sizeof(path));
-	json_object_object_add(obj, "cgroup", json_object_new_string(path));
-	json_object_object_add(obj, "cgroup_id",
-			       json_object_new_uint64(layer->cgroup_id));
-	json_object_object_add(obj, "handled_access_socket",
-			       json_object_new_uint64(
-				       llsock_ruleset_handled(layer->ruleset)));
-	json_object_object_add(obj, "rules", ruleset_json(layer->ruleset));
-	return obj;
+	print_begin_object(NULL, NULL);
+	print_string("cgroup", path, view == BINDING_DOMAIN ?
+		     "  layer %u, bound to %s:\n" : NULL, nr, path);
+	print_uint("cgroup_id", layer->cgroup_id, NULL);
+	print_uint("handled_access_socket",
+		   llsock_ruleset_handled(layer->ruleset), NULL);
+	print_ruleset(layer->ruleset, indent);
+	print_end();
 }
 
-static struct json_object *binding_json(const struct llsock_binding_info *info)
+/* The line that heads a bound cgroup in the text of @view. */
+static void print_heading(const struct llsock_binding_info *info,
+			  enum binding_view view, const char *asked,
+			  const char *path)
 {
-	struct json_object *obj = json_object_new_object();
-	struct json_object *layers = json_object_new_array();
+	size_t n = llsock_ruleset_size(info->layers[info->nr_layers - 1].ruleset);
+	unsigned int nr = info->nr_layers;
+
+	switch (view) {
+	case BINDING_SUMMARY:
+		/* "rules" whatever the number, as status has always said. */
+		print_string("cgroup", path, "  %s: %zu rules, %u layer%s\n",
+			     path, n, nr, plural(nr));
+		break;
+	case BINDING_OWN:
+		print_string("cgroup", path, "%s: %zu rule%s, %u layer%s in force\n",
+			     path, n, plural(n), nr, plural(nr));
+		break;
+	case BINDING_DOMAIN:
+		if (asked)
+			print_string("cgroup", path,
+				     "%s: domain of %s, %u layer%s\n", asked,
+				     path, nr, plural(nr));
+		else
+			print_string("cgroup", path, "%s: %u layer%s\n", path,
+				     nr, plural(nr));
+		break;
+	}
+}
+
+/*
+ * print_binding() - the fields of a bound cgroup, with every layer
+ * @info: the binding
+ * @view: which text
+ * @asked: for BINDING_DOMAIN, the cgroup asked about when it inherits
+ *	@info from an ancestor; else NULL
+ */
+static void print_binding(const struct llsock_binding_info *info,
+		   enum binding_view view, const char *asked)
+{
 	char path[PATH_MAX];
 	unsigned int i;
 
 	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
-	json_object_object_add(obj, "cgroup", json_object_new_string(path));
-	json_object_object_add(obj, "cgroup_id",
-			       json_object_new_uint64(info->cgroup_id));
-	json_object_object_add(obj, "level", json_object_new_int(info->level));
+	print_heading(info, view, asked, path);
+	print_uint("cgroup_id", info->cgroup_id, NULL);
+	print_int("level", info->level, NULL);
+	print_begin_list("layers");
 	for (i = 0; i < info->nr_layers; i++)
-		json_object_array_add(layers, layer_json(&info->layers[i]));
-	json_object_object_add(obj, "layers", layers);
-	return obj;
+		print_layer(&info->layers[i], i + 1, view,
+			    i == info->nr_layers - 1);
+	print_end();
 }
 
-static int show_one(const struct llsock_binding_info *info, void *ctx)
+/*
+ * print_binding_object() - a bound cgroup as an object of a list, for
+ * llsock_foreach_binding()
+ * @info: the binding
+ * @view: the enum binding_view of the text
+ *
+ * Return: 0, to go on with the next one.
+ */
+static int print_binding_object(const struct llsock_binding_info *info, void *view)
 {
-	const struct llsock_layer_info *own = &info->layers[info->nr_layers - 1];
-	struct json_object *list = ctx;
-	char path[PATH_MAX];
-	size_t n = llsock_ruleset_size(own->ruleset);
+	print_begin_object(NULL, NULL);
+	print_binding(info, *(const enum binding_view *)view, NULL);
+	print_end();
+	return 0;
+}
 
-	if (list) {
-		json_object_array_add(list, binding_json(info));
+static int show_all(void)
+{
+	enum binding_view view = BINDING_OWN;
+	int ret;
+
+	print_begin_object(NULL, NULL);
+	print_begin_list("bindings");
+	ret = llsock_foreach_binding(print_binding_object, &view);
+	if (ret) {
+		print_discard();
+		return cli_fail(ret, "list", "policies");
+	}
+	print_end();
+	print_end();
+	return 0;
+}
+
+static int show_cgroup(const char *cgroup)
+{
+	struct llsock_binding_info info;
+	bool inherited;
+	int ret;
+
+	ret = llsock_get_binding(cgroup, &info, &inherited);
+	if (ret == -ENOENT && access(cgroup, F_OK) == 0) {
+		print_begin_object(NULL, NULL);
+		print_string("cgroup", cgroup,
+			     "%s: unrestricted (no ruleset bound to it or to an ancestor)\n",
+			     cgroup);
+		print_begin_list("layers");
+		print_end();
+		print_end();
 		return 0;
 	}
-	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
-	printf("%s: %zu rule%s, %u layer%s in force\n", path, n,
-	       n == 1 ? "" : "s", info->nr_layers,
-	       info->nr_layers == 1 ? "" : "s");
-	print_rules(own->ruleset, "  ");
+	if (ret)
+		return cli_fail(ret, "show", cgroup);
+	print_begin_object(NULL, NULL);
+	print_binding(&info, BINDING_DOMAIN, inherited ? cgroup : NULL);
+	print_bool("inherited", inherited, NULL);
+	print_end();
+	llsock_binding_info_free(&info);
 	return 0;
 }
 
 static int cmd_show(int argc, char **argv)
 {
-	struct llsock_binding_info info;
-	struct json_object *list = NULL;
-	char path[PATH_MAX];
-	bool inherited;
-	unsigned int i;
 	int ret;
 
-	ret = common_options(argc, argv, "show", usage_show, &json_output);
+	ret = common_options(argc, argv, "show", usage_show, true);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind > 1)
 		return cli_usage_error("show", "expected at most one CGROUP");
-
-	if (optind == argc) {
-		if (json_output)
-			list = json_object_new_array();
-		ret = llsock_foreach_binding(show_one, list);
-		if (ret) {
-			json_object_put(list);
-			return cli_fail(ret, "list", "policies");
-		}
-		if (list) {
-			struct json_object *obj = json_object_new_object();
-
-			json_object_object_add(obj, "bindings", list);
-			print_json(obj);
-		}
-		return 0;
-	}
-
-	ret = llsock_get_binding(argv[optind], &info, &inherited);
-	if (ret == -ENOENT && access(argv[optind], F_OK) == 0) {
-		if (json_output) {
-			struct json_object *obj = json_object_new_object();
-
-			json_object_object_add(obj, "cgroup",
-					       json_object_new_string(argv[optind]));
-			json_object_object_add(obj, "layers",
-					       json_object_new_array());
-			print_json(obj);
-		} else {
-			printf("%s: unrestricted (no ruleset bound to it or to an ancestor)\n",
-			       argv[optind]);
-		}
-		return 0;
-	}
-	if (ret)
-		return cli_fail(ret, "show", argv[optind]);
-	if (json_output) {
-		struct json_object *obj = binding_json(&info);
-
-		json_object_object_add(obj, "inherited",
-				       json_object_new_boolean(inherited));
-		print_json(obj);
-	} else {
-		cli_cgroup_name(info.cgroup_id, path, sizeof(path));
-		if (inherited)
-			printf("%s: domain of %s, %u layer%s\n", argv[optind],
-			       path, info.nr_layers,
-			       info.nr_layers == 1 ? "" : "s");
-		else
-			printf("%s: %u layer%s\n", path, info.nr_layers,
-			       info.nr_layers == 1 ? "" : "s");
-		for (i = 0; i < info.nr_layers; i++) {
-			cli_cgroup_name(info.layers[i].cgroup_id, path,
-					sizeof(path));
-			printf("  layer %u, bound to %s:\n", i + 1, path);
-			print_rules(info.layers[i].ruleset, "    ");
-		}
-	}
-	llsock_binding_info_free(&info);
-	return 0;
+	if (optind == argc)
+		return show_all();
+	return show_cgroup(argv[optind]);
 }
 
 /* status */
@@ -709,38 +714,72 @@ static const char usage_status[] =
 "\n"
 "  -j, --json  print JSON\n";
 
-static int count_binding(const struct llsock_binding_info *info, void *ctx)
+/* What the kernel offers llsock. */
+static void print_probe(const struct llsock_probe *probe)
 {
-	struct json_object *list = ctx;
-	char path[PATH_MAX];
+	print_string("kernel", probe->kernel_release, "kernel:     %s\n",
+		     probe->kernel_release);
+	print_string("lsm_list", probe->lsm_list_known ? probe->lsm_list : NULL,
+		     "LSMs:       %s%s\n",
+		     probe->lsm_list_known ? probe->lsm_list : "unknown",
+		     !probe->lsm_list_known ? "" : probe->bpf_in_lsm_list ?
+		     " (bpf: yes)" : " (bpf: no)");
+	print_bool("bpf_lsm", probe->bpf_in_lsm_list, NULL);
+	print_opt_bool("lsm_programs_refused", probe->root,
+		       probe->lsm_progs_refused, "LSM progs:  %s\n",
+		       !probe->root ? "unknown (not root)" :
+		       probe->bpf_denied ? "unknown (bpf(2) denied to this task)" :
+		       probe->lsm_progs_refused ? "refused by this kernel" :
+		       "accepted");
+	print_bool("hooks_fit", probe->hooks_fit, "hooks:      %s\n",
+		   probe->hooks_fit ? "llsock's programs fit this kernel's" :
+		   probe->hooks_unfit);
+	print_string("cgroup2", probe->cgroup2 ? probe->cgroup2_path : NULL,
+		     "cgroup v2:  %s\n",
+		     probe->cgroup2 ? probe->cgroup2_path : "not mounted");
+}
 
-	if (list) {
-		json_object_array_add(list, binding_json(info));
-		return 0;
-	}
-	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
-	printf("  %s: %zu rules, %u layer%s\n", path,
-	       llsock_ruleset_size(info->layers[info->nr_layers - 1].ruleset),
-	       info->nr_layers, info->nr_layers == 1 ? "" : "s");
-	return 0;
+/*
+ * The policies in force and the counters. The text sums the counters up
+ * before the list of bound cgroups; JSON has them after it.
+ */
+static int print_loaded(const struct llsock_counters *counters)
+{
+	enum binding_view view = BINDING_SUMMARY;
+	int ret;
+
+	print_text("policies:   %u bound cgroup%s, %u of %u rule entries used\n",
+		   counters->bindings, plural(counters->bindings),
+		   counters->rule_entries, counters->max_rules);
+	print_text("denials:    %llu (events lost: %llu), escape attempts denied: %llu\n",
+		   (unsigned long long)counters->denied,
+		   (unsigned long long)counters->events_lost,
+		   (unsigned long long)counters->escapes_denied);
+	print_begin_list("bindings");
+	ret = llsock_foreach_binding(print_binding_object, &view);
+	print_end();
+	print_uint("rule_entries", counters->rule_entries, NULL);
+	print_uint("max_rules", counters->max_rules, NULL);
+	print_uint("denied", counters->denied, NULL);
+	print_uint("events_lost", counters->events_lost, NULL);
+	print_uint("escapes_denied", counters->escapes_denied, NULL);
+	return ret;
 }
 
 static int cmd_status(int argc, char **argv)
 {
 	struct llsock_counters counters = {};
-	struct json_object *obj, *list = NULL;
 	struct llsock_probe probe;
 	bool loaded;
 	int ret;
 
-	ret = common_options(argc, argv, "status", usage_status, &json_output);
+	ret = common_options(argc, argv, "status", usage_status, true);
 	if (ret >= 0)
 		return ret;
 	ret = 0;
 	if (optind != argc)
 		return cli_usage_error("status", "unexpected argument \"%s\"",
 				       argv[optind]);
-
 	llsock_probe(&probe);
 	loaded = llsock_is_loaded();
 	if (loaded)
@@ -748,66 +787,14 @@ static int cmd_status(int argc, char **argv)
 	if (ret)
 		return cli_fail(ret, "read", "llsock's counters");
 
-	if (json_output) {
-		obj = json_object_new_object();
-		json_object_object_add(obj, "kernel",
-				       json_object_new_string(probe.kernel_release));
-		json_object_object_add(obj, "lsm_list", probe.lsm_list_known ?
-				       json_object_new_string(probe.lsm_list) : NULL);
-		json_object_object_add(obj, "bpf_lsm",
-				       json_object_new_boolean(probe.bpf_in_lsm_list));
-		json_object_object_add(obj, "lsm_programs_refused",
-				       probe.root ? json_object_new_boolean(
-					       probe.lsm_progs_refused) : NULL);
-		json_object_object_add(obj, "hooks_fit",
-				       json_object_new_boolean(probe.hooks_fit));
-		json_object_object_add(obj, "cgroup2", probe.cgroup2 ?
-				       json_object_new_string(probe.cgroup2_path) : NULL);
-		json_object_object_add(obj, "loaded",
-				       json_object_new_boolean(loaded));
-		if (loaded) {
-			list = json_object_new_array();
-			ret = llsock_foreach_binding(count_binding, list);
-			json_object_object_add(obj, "bindings", list);
-			json_object_object_add(obj, "rule_entries",
-					       json_object_new_uint64(counters.rule_entries));
-			json_object_object_add(obj, "max_rules",
-					       json_object_new_uint64(counters.max_rules));
-			json_object_object_add(obj, "denied",
-					       json_object_new_uint64(counters.denied));
-			json_object_object_add(obj, "events_lost",
-					       json_object_new_uint64(counters.events_lost));
-			json_object_object_add(obj, "escapes_denied",
-					       json_object_new_uint64(counters.escapes_denied));
-		}
-		print_json(obj);
-		return ret ? cli_fail(ret, "list", "policies") : 0;
-	}
-
-	printf("kernel:     %s\n", probe.kernel_release);
-	printf("LSMs:       %s%s\n",
-	       probe.lsm_list_known ? probe.lsm_list : "unknown",
-	       probe.lsm_list_known ? (probe.bpf_in_lsm_list ?
-				       " (bpf: yes)" : " (bpf: no)") : "");
-	printf("LSM progs:  %s\n", !probe.root ? "unknown (not root)" :
-	       probe.bpf_denied ? "unknown (bpf(2) denied to this task)" :
-	       probe.lsm_progs_refused ? "refused by this kernel" : "accepted");
-	printf("hooks:      %s\n", probe.hooks_fit ?
-	       "llsock's programs fit this kernel's" : probe.hooks_unfit);
-	printf("cgroup v2:  %s\n", probe.cgroup2 ? probe.cgroup2_path :
-	       "not mounted");
-	printf("llsock:     %s\n", loaded ?
-	       "loaded (pinned under /sys/fs/bpf/llsock)" : "not loaded");
-	if (!loaded)
-		return 0;
-	printf("policies:   %u bound cgroup%s, %u of %u rule entries used\n",
-	       counters.bindings, counters.bindings == 1 ? "" : "s",
-	       counters.rule_entries, counters.max_rules);
-	printf("denials:    %llu (events lost: %llu), escape attempts denied: %llu\n",
-	       (unsigned long long)counters.denied,
-	       (unsigned long long)counters.events_lost,
-	       (unsigned long long)counters.escapes_denied);
-	ret = llsock_foreach_binding(count_binding, NULL);
+	print_begin_object(NULL, NULL);
+	print_probe(&probe);
+	print_bool("loaded", loaded, "llsock:     %s\n", loaded ?
+		   "loaded (pinned under /sys/fs/bpf/llsock)" : "not loaded");
+	if (loaded)
+		ret = print_loaded(&counters);
+	print_end();
+	/* What could be listed is printed all the same. */
 	return ret ? cli_fail(ret, "list", "policies") : 0;
 }
 
@@ -986,6 +973,10 @@ static void stop_monitor(int sig)
 	monitor_stop = true;
 }
 
+/*
+ * A denial: Landlock's audit fields, then what BPF adds. The text is one
+ * line in the manner of an audit record, the fields in its own order.
+ */
 static int print_denial(const struct llsock_event *d, void *data)
 {
 	struct monitor_ctx *ctx = data;
@@ -993,35 +984,22 @@ static int print_denial(const struct llsock_event *d, void *data)
 
 	cli_cgroup_name(d->cgroup, cgroup, sizeof(cgroup));
 	cli_cgroup_name(d->layer_cgroup, layer, sizeof(layer));
-	if (json_output) {
-		struct json_object *obj = json_object_new_object();
-
-		json_object_object_add(obj, "blockers",
-				       json_object_new_string("socket.create"));
-		json_object_object_add(obj, "family", json_object_new_int(d->family));
-		json_object_object_add(obj, "sock_type", json_object_new_int(d->type));
-		json_object_object_add(obj, "protocol",
-				       json_object_new_int(d->protocol));
-		json_object_object_add(obj, "pid", json_object_new_int(d->pid));
-		json_object_object_add(obj, "tid", json_object_new_int(d->tid));
-		json_object_object_add(obj, "uid", json_object_new_int64(d->uid));
-		json_object_object_add(obj, "comm", json_object_new_string(d->comm));
-		json_object_object_add(obj, "cgroup", json_object_new_string(cgroup));
-		json_object_object_add(obj, "layer",
-				       json_object_new_int(d->layer + 1));
-		json_object_object_add(obj, "layers",
-				       json_object_new_int(d->nr_layers));
-		json_object_object_add(obj, "layer_cgroup",
-				       json_object_new_string(layer));
-		puts(json_object_to_json_string_ext(obj,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(obj);
-	} else {
-		printf("denied blockers=socket.create family=%d sock_type=%d protocol=%d pid=%u comm=\"%s\" uid=%u cgroup=%s layer=%u/%u layer_cgroup=%s\n",
-		       d->family, d->type, d->protocol, d->pid, d->comm, d->uid,
-		       cgroup, d->layer + 1, d->nr_layers, layer);
-	}
-	fflush(stdout);
+	print_begin_object(NULL, "denied blockers=socket.create family=%d sock_type=%d protocol=%d pid=%u comm=\"%s\" uid=%u cgroup=%s layer=%u/%u layer_cgroup=%s\n",
+			   d->family, d->type, d->protocol, d->pid, d->comm,
+			   d->uid, cgroup, d->layer + 1, d->nr_layers, layer);
+	print_string("blockers", "socket.create", NULL);
+	print_int("family", d->family, NULL);
+	print_int("sock_type", d->type, NULL);
+	print_int("protocol", d->protocol, NULL);
+	print_int("pid", (int)d->pid, NULL);
+	print_int("tid", (int)d->tid, NULL);
+	print_int("uid", d->uid, NULL);
+	print_string("comm", d->comm, NULL);
+	print_string("cgroup", cgroup, NULL);
+	print_int("layer", d->layer + 1, NULL);
+	print_int("layers", d->nr_layers, NULL);
+	print_string("layer_cgroup", layer, NULL);
+	print_end();
 	return ctx->count && ++ctx->seen >= ctx->count;
 }
 
@@ -1056,7 +1034,7 @@ static int cmd_monitor(int argc, char **argv)
 			have_timeout = true;
 			break;
 		case OPT_JSON:
-			json_output = true;
+			print_use_json();
 			break;
 		case OPT_HELP:
 			fputs(usage_monitor, stdout);
@@ -1068,6 +1046,7 @@ static int cmd_monitor(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("monitor", "unexpected argument \"%s\"",
 				       argv[optind]);
+	print_stream();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = llsock_monitor(print_denial, &ctx,
