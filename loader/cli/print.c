@@ -232,10 +232,10 @@ void print_bool(const char *key, bool value, const char *fmt, ...)
 void print_opt_bool(const char *key, bool known, bool value, const char *fmt,
 		    ...)
 {
+	bool json = printer.json && known;
 	va_list ap;
 
 	va_start(ap, fmt);
-	field(key, known && printer.json ? json_object_new_boolean(value) : NULL,
-	      fmt, ap);
+	field(key, json ? json_object_new_boolean(value) : NULL, fmt, ap);
 	va_end(ap);
 }
