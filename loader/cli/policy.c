@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Policies: llsock apply, show, clear and check, and how a bound cgroup is
+ * printed (status lists them too).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The --file option of the commands that take rules. */
+#define FILE_OPTION {							\
+	.name = "file", .short_name = 'f', .arg = "POLICY",		\
+	.help = "read rules from POLICY (- for stdin): one rule per\n"	\
+		"line, # starts a comment",				\
+	.set = rules_set_file,						\
+}
+
+static void print_layer(const struct llsock_layer_info *layer,
+			unsigned int nr, enum binding_view view, bool own)
+{
+	const char *indent = NULL;
+	char path[PATH_MAX];
+
+	if (view == BINDING_DOMAIN)
+		indent = "    ";
+	else if (view == BINDING_OWN && own)
+		indent = "  ";
+	cli_cgroup_name(layer->cgroup_id, path, sizeof(path));
+	print_begin_object(NULL, NULL);
+	print_string("cgroup", path, view == BINDING_DOMAIN ?
+		     "  layer %u, bound to %s:\n" : NULL, nr, path);
+	print_uint("cgroup_id", layer->cgroup_id, NULL);
+	print_uint("handled_access_socket",
+		   llsock_ruleset_handled(layer->ruleset), NULL);
+	print_ruleset(layer->ruleset, indent);
+	print_end();
+}
+
+/* The line that heads a bound cgroup in the text of @view. */
+static void print_heading(const struct llsock_binding_info *info,
+			  enum binding_view view, const char *asked,
+			  const char *path)
+{
+	const struct llsock_layer_info *own = &info->layers[info->nr_layers - 1];
+	size_t n = llsock_ruleset_size(own->ruleset);
+	unsigned int nr = info->nr_layers;
+
+	switch (view) {
+	case BINDING_SUMMARY:
+		/* "rules" whatever the number, as status has always said. */
+		print_string("cgroup", path, "  %s: %zu rules, %u layer%s\n",
+			     path, n, nr, plural(nr));
+		break;
+	case BINDING_OWN:
+		print_string("cgroup", path,
+			     "%s: %zu rule%s, %u layer%s in force\n", path, n,
+			     plural(n), nr, plural(nr));
+		break;
+	case BINDING_DOMAIN:
+		if (asked)
+			print_string("cgroup", path,
+				     "%s: domain of %s, %u layer%s\n", asked,
+				     path, nr, plural(nr));
+		else
+			print_string("cgroup", path, "%s: %u layer%s\n", path,
+				     nr, plural(nr));
+		break;
+	}
+}
+
+/**
+ * print_binding() - the fields of a bound cgroup, with every layer
+ * @info: the binding
+ * @view: which text
+ * @asked: for BINDING_DOMAIN, the cgroup asked about when it inherits
+ *	@info from an ancestor; else NULL
+ */
+void print_binding(const struct llsock_binding_info *info,
+		   enum binding_view view, const char *asked)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+
+	cli_cgroup_name(info->cgroup_id, path, sizeof(path));
+	print_heading(info, view, asked, path);
+	print_uint("cgroup_id", info->cgroup_id, NULL);
+	print_int("level", info->level, NULL);
+	print_begin_list("layers");
+	for (i = 0; i < info->nr_layers; i++)
+		print_layer(&info->layers[i], i + 1, view,
+			    i == info->nr_layers - 1);
+	print_end();
+}
+
+/**
+ * print_binding_object() - a bound cgroup as an object of a list, for
+ * llsock_foreach_binding()
+ * @info: the binding
+ * @view: the enum binding_view of the text
+ *
+ * Return: 0, to go on with the next one.
+ */
+int print_binding_object(const struct llsock_binding_info *info, void *view)
+{
+	print_begin_object(NULL, NULL);
+	print_binding(info, *(const enum binding_view *)view, NULL);
+	print_end();
+	return 0;
+}
+
+/* check */
+
+static int check(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct llsock_ruleset *ruleset;
+	int ret;
+
+	ret = rules_make(argc, argv, &ruleset);
+	if (ret)
+		return ret;
+	print_begin_object(NULL, NULL);
+	print_ruleset(ruleset, "");
+	print_end();
+	llsock_ruleset_free(ruleset);
+	return 0;
+}
+
+static const struct cli_option check_options[] = {
+	FILE_OPTION,
+	CLI_JSON_OPTION("print JSON"),
+	{}
+};
+
+const struct cli_command cmd_check = {
+	.name = "check",
+	.summary = "validate rules or a policy file, and print them normalized",
+	.usage = "[--json] [--file POLICY]... [RULE...]",
+	.description =
+"Validate rules and policy files as `llsock apply` would, without applying\n"
+"anything, and print the rules as llsock stores them. Needs no privilege.\n",
+	.options = check_options,
+	.run = check,
+};
+
+/* apply */
+
+static int apply(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct llsock_ruleset *ruleset;
+	const char *cgroup = argv[0];
+	size_t n;
+	int ret;
+
+	if (!argc)
+		return cli_usage_error(cmd->name, "missing CGROUP");
+	ret = rules_make(argc - 1, argv + 1, &ruleset);
+	if (ret)
+		return ret;
+	ret = cli_need_cgroup2("apply a policy");
+	if (ret)
+		goto out;
+	ret = llsock_bind_cgroup(ruleset, cgroup);
+	n = llsock_ruleset_size(ruleset);
+	if (ret)
+		ret = cli_fail(ret, "apply policy to", cgroup);
+	else
+		print_text("%s: %zu rule%s applied\n", cgroup, n, plural(n));
+out:
+	llsock_ruleset_free(ruleset);
+	return ret;
+}
+
+static const struct cli_option apply_options[] = {
+	FILE_OPTION,
+	/*
+	 * Not apply's, but known to getopt_long as it always was: "--j" is
+	 * still reported as "unknown option --json".
+	 */
+	{ .name = "json" },
+	{}
+};
+
+const struct cli_command cmd_apply = {
+	.name = "apply",
+	.summary = "bind a ruleset to a cgroup (replacing its previous one)",
+	.usage = "CGROUP [--file POLICY]... [RULE...]",
+	.description =
+"Bind a ruleset made of the RULEs and POLICY files to CGROUP (a cgroup v2\n"
+"directory), replacing the one bound there before, in one step: every task\n"
+"in CGROUP and below sees the old policy or the new one, never a mix. Each\n"
+"bound ancestor of CGROUP stays a layer of its own: a socket is allowed only\n"
+"if every layer allows it. With no rule at all, no socket may be created.\n",
+	.options = apply_options,
+	.footer =
+"Example: llsock apply /sys/fs/cgroup/web unix.*.* inet.stream.tcp\n",
+	.run = apply,
+};
+
+/* clear */
+
+static int clear(const struct cli_command *cmd, int argc, char **argv)
+{
+	const char *cgroup = argv[0];
+	int ret;
+
+	if (argc != 1)
+		return cli_usage_error(cmd->name, "expected one CGROUP");
+	ret = llsock_unbind_cgroup(cgroup);
+	if (ret == -ENOENT && access(cgroup, F_OK) == 0) {
+		cli_error("cannot clear %s: no ruleset is bound to it", cgroup);
+		return EXIT_USAGE;
+	}
+	if (ret)
+		return cli_fail(ret, "clear", cgroup);
+	print_text("%s: policy cleared\n", cgroup);
+	return 0;
+}
+
+const struct cli_command cmd_clear = {
+	.name = "clear",
+	.summary = "remove the ruleset bound to a cgroup",
+	.usage = "CGROUP",
+	.description =
+"Remove the ruleset bound to CGROUP. Its tasks keep the layers of CGROUP's\n"
+"bound ancestors, if any.\n",
+	.options = cli_no_options,
+	.run = clear,
+};
+
+/* show */
+
+static int show_all(void)
+{
+	enum binding_view view = BINDING_OWN;
+	int ret;
+
+	print_begin_object(NULL, NULL);
+	print_begin_list("bindings");
+	ret = llsock_foreach_binding(print_binding_object, &view);
+	if (ret) {
+		print_discard();
+		return cli_fail(ret, "list", "policies");
+	}
+	print_end();
+	print_end();
+	return 0;
+}
+
+static int show_cgroup(const char *cgroup)
+{
+	struct llsock_binding_info info;
+	bool inherited;
+	int ret;
+
+	ret = llsock_get_binding(cgroup, &info, &inherited);
+	if (ret == -ENOENT && access(cgroup, F_OK) == 0) {
+		print_begin_object(NULL, NULL);
+		print_string("cgroup", cgroup,
+			     "%s: unrestricted (no ruleset bound to it or to an ancestor)\n",
+			     cgroup);
+		print_begin_list("layers");
+		print_end();
+		print_end();
+		return 0;
+	}
+	if (ret)
+		return cli_fail(ret, "show", cgroup);
+	print_begin_object(NULL, NULL);
+	print_binding(&info, BINDING_DOMAIN, inherited ? cgroup : NULL);
+	print_bool("inherited", inherited, NULL);
+	print_end();
+	llsock_binding_info_free(&info);
+	return 0;
+}
+
+static int show(const struct cli_command *cmd, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error(cmd->name,
+				       "expected at most one CGROUP");
+	return argc ? show_cgroup(argv[0]) : show_all();
+}
+
+const struct cli_command cmd_show = {
+	.name = "show",
+	.summary = "print the policies in force",
+	.usage = "[--json] [CGROUP]",
+	.description =
+"Without CGROUP, list every bound cgroup with its own ruleset. With CGROUP,\n"
+"print the domain its tasks are in: every layer, root first, and the\n"
+"cgroup each comes from.\n",
+	.options = cli_json_option,
+	.run = show,
+};
