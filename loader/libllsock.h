@@ -210,7 +210,6 @@ struct llsock_counters {
 
 int llsock_get_counters(struct llsock_counters *counters);
 
-/* Denials, as the BPF program reports them. */
 /* A denial, as the BPF program reports it: struct llsock_event (llsock.h). */
 typedef int (*llsock_denial_fn)(const struct llsock_event *denial, void *ctx);
 

@@ -125,8 +125,8 @@ int cli_fail(int err, const char *what, const char *object)
 	case ENOENT:
 		return EXIT_USAGE;
 	case E2BIG:
-		cli_hint("a cgroup can be under at most %d bound cgroups (itself included), and at most 63 levels deep.",
-			 LLSOCK_MAX_LAYERS);
+		cli_hint("a cgroup can be under at most %d bound cgroups (itself included), and at most %d levels deep.",
+			 LLSOCK_MAX_LAYERS, LLSOCK_MAX_LEVEL);
 		return EXIT_USAGE;
 	case EXDEV:
 		cli_hint("llsock needs the whole cgroup v2 hierarchy mounted, not a cgroup namespace's view of it.");
