@@ -27,7 +27,7 @@
 
 /*
  * Accepted key ranges of a socket rule: 0 to these, and LLSOCK_ANY for
- * the type and the protocol. Deliberately loose (SPEC section 2), so that
+ * the type and the protocol. Deliberately loose (SEMANTICS 2), so that
  * rules for families a kernel lacks are accepted.
  */
 #define LLSOCK_FAMILY_MAX		254

@@ -58,7 +58,9 @@ static void btf_desc(const struct btf *btf, __u32 id, char *desc)
 	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
 	while (t && btf_is_ptr(t)) {
 		depth++;
-		t = t->type ? btf__type_by_id(btf, btf__resolve_type(btf, t->type)) :
+		/* Type 0 is void. */
+		t = t->type ? btf__type_by_id(btf,
+					      btf__resolve_type(btf, t->type)) :
 			      NULL;
 	}
 	if (!t)

@@ -4,7 +4,7 @@
  *
  * Landlock merges the layers of a domain into one tree when a task
  * restricts itself, so its lookups do not depend on the number of layers.
- * llsock goes one step further and folds the four keys of SPEC section 3
+ * llsock goes one step further and folds the four keys of SEMANTICS 3
  * into one: the type wildcard is expanded over every type a hook can see,
  * and each (family, type) entry carries the layers allowing any protocol
  * next to those allowing each protocol some rule names. The program then

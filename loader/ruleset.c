@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Rulesets in memory, validated exactly as landlock_create_ruleset() and
- * landlock_add_rule() validate socket rules (SPEC section 2).
+ * landlock_add_rule() validate socket rules (SEMANTICS 2).
  */
 #include <errno.h>
 #include <stdlib.h>

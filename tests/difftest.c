@@ -7,10 +7,10 @@
  *            stacks the layers with landlock_restrict_self());
  *   llsock   libllsock and the BPF program (a child process enters the
  *            deepest of a chain of cgroups, one layer bound to each);
- *   model    tests/model.c, SPEC sections 2 and 3 as written.
+ *   model    tests/model.c, SEMANTICS 2 and 3 as written.
  *
  * Each stack has 1 to 16 layers of 0 to 64 rule attempts; keys come from
- * every boundary of SPEC section 2's table and beyond, and from a few
+ * every boundary of SEMANTICS 2's table and beyond, and from a few
  * "hot" keys shared by the layers, so that deep stacks still allow
  * something. A few layers handle no socket right (native: a file system
  * ruleset; llsock: a cgroup with no binding) and a few rulesets are created

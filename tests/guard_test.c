@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * A restricted task cannot loosen its own llsock policy (SPEC section 6):
+ * A restricted task cannot loosen its own llsock policy (SEMANTICS 6):
  * not through bpf(2), the pinned objects, its cgroup, clone3() or ptrace.
  * Native Landlock needs none of this (a domain cannot be left), so these
  * tests are llsock's own. Runs as root in the VM, with llsock loaded.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * A reference model of SPEC sections 2 and 3, written from the text of the
+ * A reference model of SEMANTICS 2 and 3, written from the text of the
  * specification and nothing else: no merging, no expansion, the four keys
  * looked up in order in every layer. Other implementations are checked
  * against it.
@@ -34,21 +34,21 @@ struct model_layer {
 };
 
 /*
- * The SPEC 2 calls return 0 or -errno, as libllsock does; the SPEC 3 ones
+ * The SEMANTICS 2 calls return 0 or -errno, as libllsock does; the SEMANTICS 3 ones
  * 0 or a positive errno, as a test reads it from errno.
  */
 
-/* SPEC 2: landlock_create_ruleset()'s -errno for the socket mask. */
+/* SEMANTICS 2: landlock_create_ruleset()'s -errno for the socket mask. */
 int model_create_ruleset(__u64 handled_socket);
 /*
- * SPEC 2: landlock_add_rule()'s -errno; on success, the rule as stored
+ * SEMANTICS 2: landlock_add_rule()'s -errno; on success, the rule as stored
  * (after the AF_INET + SOCK_PACKET alias) in *@stored.
  */
 int model_add_rule(__u64 handled, __u32 flags, const void *attr,
 		   __u64 allowed, int family, int type, int protocol,
 		   struct model_rule *stored);
 /*
- * SPEC 3: the errno of socket(family, type, protocol) as the hook sees it,
+ * SEMANTICS 3: the errno of socket(family, type, protocol) as the hook sees it,
  * for a task whose domain is @layers; 0 when allowed. Requests the kernel
  * rejects before the hook (family outside [0, NPROTO), type outside
  * [0, SOCK_MAX)) are not the model's business.
@@ -57,7 +57,7 @@ int model_verdict(const struct model_layer *layers, size_t nr_layers,
 		  int family, int type, int protocol);
 
 /*
- * What the kernel checks before the hook (SPEC 3): socket(2), socketpair(2)
+ * What the kernel checks before the hook (SEMANTICS 3): socket(2), socketpair(2)
  * and IORING_OP_SOCKET refuse type flags other than SOCK_NONBLOCK and
  * SOCK_CLOEXEC, then __sock_create() refuses a family outside [0, NPROTO)
  * and a type outside [0, SOCK_MAX). NPROTO is AF_MAX, 46 from Linux 5.15
@@ -69,7 +69,7 @@ int model_verdict(const struct model_layer *layers, size_t nr_layers,
 #define MODEL_SOCK_TYPE_MASK		0xf
 
 /*
- * SPEC 3 end to end: the errno of socket(@family, @type, @protocol) (or of
+ * SEMANTICS 3 end to end: the errno of socket(@family, @type, @protocol) (or of
  * socketpair(2) or IORING_OP_SOCKET with the same arguments) for a task
  * whose domain is @layers: the kernel's own checks before the hook, the
  * hook on the preprocessed request (flags dropped, AF_INET + SOCK_PACKET

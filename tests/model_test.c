@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Host unit tests of the reference model (tests/model.c), the third oracle
- * of the differential test: SPEC sections 2 and 3 case by case, then the
+ * of the differential test: SEMANTICS 2 and 3 case by case, then the
  * model against libllsock's own validation on every combination of edge
  * values.
  */
@@ -40,7 +40,7 @@ TEST(create_ruleset)
 	ASSERT_EQ(-EINVAL, model_create_ruleset(~0ULL));
 }
 
-/* SPEC 2: flags, then the attribute, then allowed_access, then the key. */
+/* SEMANTICS 2: flags, then the attribute, then allowed_access, then the key. */
 TEST(add_rule_check_order)
 {
 	ASSERT_EQ(-EINVAL, model_add_rule(ALLOW, 1, NULL, 0, -5, -5, -5,
@@ -59,7 +59,7 @@ TEST(add_rule_check_order)
 				    &dummy));
 }
 
-/* SPEC 2's range table, each boundary. */
+/* SEMANTICS 2's range table, each boundary. */
 TEST(add_rule_ranges)
 {
 	static const struct {
@@ -105,7 +105,7 @@ TEST(add_rule_inet_packet_alias)
 	ASSERT_EQ(AF_INET, stored.family);
 }
 
-/* SPEC 3's own examples of layers. */
+/* SEMANTICS 3's own examples of layers. */
 TEST(verdict_narrowing_layers)
 {
 	struct model_layer layers[3];

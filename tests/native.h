@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Native Landlock socket rules (SPEC section 1), as the patched kernel of
+ * Native Landlock socket rules (SEMANTICS 1), as the patched kernel of
  * kernel/ exposes them, through raw system calls. The build host's uapi
  * headers predate the socket rule type, so its ABI is written out here
- * under names of our own: the layouts are those of SPEC section 1.
+ * under names of our own: the layouts are those of SEMANTICS 1.
  */
 #ifndef LLSOCK_TESTS_NATIVE_H
 #define LLSOCK_TESTS_NATIVE_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Enforcement of Landlock socket rules (SPEC section 3), the same tests on
+ * Enforcement of Landlock socket rules (SEMANTICS 3), the same tests on
  * either backend of stack.h: llsock's cgroup layers (section 6), built as
  * socket_test, or native Landlock on the patched kernel, built with
  * STACK_NATIVE=1 as socket_native_test (skipped, with the reason, on
@@ -576,7 +576,7 @@ TEST_F(sctp, peeloff)
 	 * Whether this kernel asks socket_create about the peeled-off socket
 	 * as a user request: up to 6.x it does (sock_create()); from 7.x it
 	 * makes it with sock_create_lite(), kern = 1, so no socket rule,
-	 * native or llsock's, sees it (SPEC section 3).
+	 * native or llsock's, sees it (SEMANTICS 3).
 	 */
 	ASSERT_EQ(0, associate(&server, &client));
 	ASSERT_EQ(0, observe_socket_create(AF_INET, SOCK_SEQPACKET,

@@ -4,7 +4,7 @@
  * backends chosen at build time, so that the same tests run against both:
  *
  *   llsock (default)   each layer is a ruleset bound to a new child cgroup
- *                      of the previous layer's (SPEC section 6); a task
+ *                      of the previous layer's (SEMANTICS 6); a task
  *                      enters the stack by moving into the deepest one.
  *   native             (STACK_NATIVE=1) each layer is a Landlock ruleset
  *                      of the patched kernel; a task enters the stack with
@@ -21,7 +21,7 @@
 #include "common.h"
 #include "native.h"
 
-/* One rule attribute serves both: the layout of SPEC section 1. */
+/* One rule attribute serves both: the layout of SEMANTICS 1. */
 _Static_assert(sizeof(struct llsock_socket_attr) ==
 	       sizeof(struct native_socket_attr), "one socket rule layout");
 

@@ -2,7 +2,7 @@
 /*
  * Host unit tests: the RULE syntax, names, policy files, LL_SOCKET_CREATE,
  * and the merged rule table the BPF program reads, checked against the
- * reference model of SPEC section 3 on random layer stacks.
+ * reference model of SEMANTICS 3 on random layer stacks.
  */
 #include "common.h"
 #include "internal.h"

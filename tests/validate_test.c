@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Ruleset and rule validation (SPEC section 2): the errno of every check,
+ * Ruleset and rule validation (SEMANTICS 2): the errno of every check,
  * in order, and every boundary of the key range table. Built twice, like
  * socket_test: validate_test checks libllsock (no kernel support needed:
  * it runs on the host and in the VM), validate_native_test the same table
@@ -95,7 +95,7 @@ TEST_F(ruleset, empty)
 }
 
 #if STACK_NATIVE
-/* SPEC 2 check 3: a ruleset handling no socket right takes no socket rule. */
+/* SEMANTICS 2 check 3: a ruleset handling no socket right takes no socket rule. */
 TEST_F(ruleset, no_socket_right_handled)
 {
 	struct native_ruleset_attr attr = {
@@ -167,7 +167,7 @@ TEST_F(rule, check_order)
 	struct ruleset *ruleset = &self->ruleset;
 	struct ruleset none = { NULL, -1 };
 
-	/* Every check fails here: the first one in SPEC's order wins. */
+	/* Every check fails here: the first one in SEMANTICS 2's order wins. */
 	ASSERT_EQ(-EINVAL, add_socket_rule(ruleset, &rule, 1));
 	ASSERT_EQ(-EBADF, add_socket_rule(&none, &rule, 0));
 #if !STACK_NATIVE
@@ -201,7 +201,7 @@ TEST_F(rule, unhandled_access)
 #endif
 }
 
-/* One row of SPEC's key range table. */
+/* One row of SEMANTICS 2's key range table. */
 FIXTURE(key)
 {
 	struct ruleset ruleset;
