@@ -5,6 +5,8 @@
 #                          (an unchanged key costs nothing)
 #   make kernel-path       print the bzImage path of the current key
 #   make kernel-checkpatch each patch through the tree's checkpatch.pl
+#                          --strict and clang-format; fails on any report
+#                          kernel/checkpatch.justified does not justify
 #   make vm-test-patched   boot it and run every Landlock selftest of the
 #                          patched tree, then KERNEL_VM_SCRIPTS
 
