@@ -7,7 +7,8 @@
 #    (fs_test makes tmp/ there and runs ./true), before llsock is loaded;
 # 2. `llsock load`, then every suite: each program /test/*_test, in name
 #    order, lifecycle_test last since it unloads and reloads llsock. ARGs
-#    go to each suite (the harness's -t TEST, -f FIXTURE, -v VARIANT...).
+#    go to each suite (the harness's -r FIXTURE.TEST, -t TEST, -f FIXTURE,
+#    -v VARIANT...).
 #
 # usage (in the guest): sh suites.sh [ARG...]
 #

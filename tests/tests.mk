@@ -109,43 +109,56 @@ list-host-suites:
 	@echo $(HOST_RUN_SUITES)
 
 # The VM: KERNEL is debian-6.1, debian-6.12, debian-backports (Debian's
-# stock cloud kernels, fetched and cached by tests/vm/debian-kernel) or a
-# bzImage path. These modules carry the families the suites cover; Debian
-# builds them as modules, and not every kernel has each of them (DCCP left
-# Linux in 6.16, Debian's 7.3 cloud kernel has no SMC): the runner loads
-# those the kernel has, and the tests of the others skip with the reason.
+# stock cloud kernels, fetched and cached by tests/vm/debian-kernel),
+# patched (kernel/'s build, made by `make kernel`) or a bzImage path.
+# TESTS chooses among the VM suites (default: all), ARGS goes to each
+# suite (the harness's options): `make vm-test TESTS=socket_test
+# ARGS='-r socket.wildcard_type'` runs one test.
+#
+# These modules carry the families the suites cover; Debian builds them as
+# modules, and not every kernel has each of them (DCCP left Linux in 6.16,
+# Debian's 7.3 cloud kernel has no SMC): the runner loads those the kernel
+# has, and the tests of the others skip with the reason. The patched
+# kernel has no modules: everything is built in.
 KERNEL		?= debian-6.12
+TESTS		?=
+ARGS		?=
 VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
 		   l2tp_ip dccp_ipv4
-VM_FILES	= $(BUILD)/static/llsock $(VM_SUITES:%=$(BUILD)/static/tests/%) \
+VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
+VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32
-VM_RUN		= tests/vm/run --kernel $(KERNEL) \
-		  $(VM_MODULES:%=--module-if-present %) $(VM_FILES:%=--file %)
+VM_DEPS		= $(VM_FILES) $(if $(filter patched,$(KERNEL)),kernel)
 
-# KERNEL=patched: the in-kernel reference (kernel/), whose VM run starts
-# with the tree's Landlock selftests; everything is built in, no module.
-ifeq ($(KERNEL),patched)
-vm-test: vm-tests
-	$(Q)$(MAKE) --no-print-directory vm-test-patched \
-		KERNEL_VM_FILES='$(VM_FILES)' \
-		KERNEL_VM_SCRIPTS='tests/suites.sh kernel/sandboxer-test.sh'
+ifneq ($(filter vm-test vm-shell,$(MAKECMDGOALS)),)
+ifneq ($(filter-out $(VM_SUITES),$(TESTS)),)
+$(error TESTS: $(filter-out $(VM_SUITES),$(TESTS)) is not a VM suite; they are: $(VM_SUITES))
+endif
+endif
 
-vm-shell: vm-tests kernel
-	$(Q)tests/deps vm
-	$(Q)tests/vm/run --kernel "$$($(KERNEL_PATH_CMD))" $(VM_FILES:%=--file %) \
-		--shell -c 'cd /test && ./llsock load; \
-		echo "llsock is loaded; suites: $(VM_SUITES)"'
-else
-vm-test: vm-tests
-	$(Q)tests/deps vm
-	$(Q)$(VM_RUN) tests/suites.sh
+# The start of every VM recipe: sets $kernel and, in "$@", what the
+# kernel brings. The patched kernel's full run (no TESTS) brings its
+# tree's Landlock selftests, which tests/suites.sh runs first, and the
+# check of its sandboxer sample (kernel/sandboxer-test.sh), run as one
+# more suite.
+VM_SETUP	= set --; kernel='$(KERNEL)'; \
+		  if [ "$$kernel" = patched ]; then \
+			dir=$$($(KERNEL_DIR_CMD)) && kernel=$$dir/bzImage || exit 2; \
+			$(if $(TESTS),:,set -- --file "$$dir/selftests:landlock" \
+				--file "$$dir/sandboxer" \
+				--file kernel/sandboxer-test.sh:sandboxer_test); \
+		  fi;
+VM_RUN		= tests/vm/run --kernel "$$kernel" \
+		  $(if $(filter patched,$(KERNEL)),,$(VM_MODULES:%=--module-if-present %)) \
+		  $(VM_FILES:%=--file %) --file tests/suites.sh "$$@"
+
+vm-test: $(VM_DEPS)
+	$(Q)$(VM_SETUP) $(VM_RUN) -c 'sh suites.sh $(ARGS)'
 
 # A shell in the VM with llsock and the suites in /test, llsock loaded.
-vm-shell: vm-tests
-	$(Q)tests/deps vm
-	$(Q)$(VM_RUN) --shell -c 'cd /test && ./llsock load; \
-		echo "llsock is loaded; suites: $(VM_SUITES)"'
-endif
+vm-shell: $(VM_DEPS)
+	$(Q)$(VM_SETUP) $(VM_RUN) --shell -c 'cd /test && ./llsock load; \
+		echo "llsock is loaded; suites: $(VM_SELECTED)"'
 
 .PHONY: host-tests vm-tests vm-test vm-shell list-host-suites
 
@@ -169,7 +182,6 @@ difftest-args:
 		exit 1 ;; esac; done
 
 difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock kernel
-	$(Q)tests/deps vm
 	$(Q)seeds='$(DIFFTEST_SEED)'; \
 	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
 	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each"; \
