@@ -160,7 +160,12 @@ vm-shell: $(VM_DEPS)
 	$(Q)$(VM_SETUP) $(VM_RUN) --shell -c 'cd /test && ./llsock load; \
 		echo "llsock is loaded; suites: $(VM_SELECTED)"'
 
-.PHONY: host-tests vm-tests vm-test vm-shell list-host-suites
+# The VM runner's own test (tests/vm/README.md), on Debian's kernels.
+SMOKE_KERNELS	?= debian-6.1 debian-6.12 debian-backports
+vm-smoke:
+	$(Q)tests/vm/smoke $(SMOKE_KERNELS)
+
+.PHONY: host-tests vm-tests vm-test vm-shell vm-smoke list-host-suites
 
 # make difftest: native Landlock, llsock and the model on random stacks, in
 # the patched kernel's VM (tests/difftest.c). DIFFTEST_SEED is a seed or a
