@@ -25,6 +25,7 @@
 # FUNCTION left there, until the next fill of DIR replaces it. DIR itself
 # is never touched by a failure.
 
+# shellcheck disable=SC2034 # for the scripts that source this file
 cache_root=${LLSOCK_CACHE:-$HOME/.cache/llsock}
 
 cache_ready() { # DIR [STAMP]
@@ -42,10 +43,10 @@ cache_fill() { # DIR [STAMP] -- FUNCTION [ARG...]
 		stamp=$1
 		shift
 	fi
-	[ "${1:-}" = -- ] && [ $# -ge 2 ] || {
+	if [ "${1:-}" != -- ] || [ $# -lt 2 ]; then
 		echo "cache_fill: usage: cache_fill DIR [STAMP] -- FUNCTION [ARG...]" >&2
 		return 2
-	}
+	fi
 	shift
 	case $- in
 	*e*) ;;
@@ -76,5 +77,6 @@ cache_fill() { # DIR [STAMP] -- FUNCTION [ARG...]
 	rm -rf "$dir"
 	mv "$dir.new" "$dir"
 	exec {fd}>&-
+	# shellcheck disable=SC2034 # for the caller
 	cache_filled=1
 }
