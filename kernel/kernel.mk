@@ -7,42 +7,25 @@
 #   make kernel-checkpatch each patch through the tree's checkpatch.pl
 #                          --strict and clang-format; fails on any report
 #                          kernel/checkpatch.justified does not justify
-#   make vm-test-patched   boot it and run every Landlock selftest of the
-#                          patched tree, then KERNEL_VM_SCRIPTS
-
-# More suites for the patched kernel's VM run. KERNEL_VM_FILES go into the
-# initramfs (tests/vm/run --file: HOST[:GUEST], /test/BASENAME by default);
-# KERNEL_VM_SCRIPTS are guest scripts run after the selftests, in order,
-# from /test. Their TAP output is judged with the selftests'.
-KERNEL_VM_FILES		?=
-KERNEL_VM_SCRIPTS	?=
-# Boot to power-off: about 10 s for the upstream selftests, under two
-# minutes with the llsock suites.
-KERNEL_VM_TIMEOUT	?= 900
+#
+# Its VM run is `make vm-test KERNEL=patched` (tests/tests.mk): the tree's
+# Landlock selftests, the llsock suites, the sandboxer sample.
 
 # The bzImage of the current key, built or not (the path depends on the
-# key only). Recipes that run after `make kernel` should rather call
-# $(KERNEL_PATH_CMD): on a fresh machine the source package, whose version
-# is part of the key, is only there once `make kernel` has installed it.
+# key only), and its build directory. Recipes that run after `make kernel`
+# should rather call these: on a fresh machine the source package, whose
+# version is part of the key, is only there once `make kernel` has
+# installed it.
 KERNEL_PATH_CMD		:= kernel/build --print-path
+KERNEL_DIR_CMD		:= kernel/build --print-dir
 
-.PHONY: kernel kernel-path vm-test-patched
+.PHONY: kernel kernel-path
 
 kernel:
 	$(Q)kernel/build
 
 kernel-path:
 	$(Q)$(KERNEL_PATH_CMD)
-
-vm-test-patched: kernel
-	$(Q)tests/deps vm
-	$(Q)dir=$$(kernel/build --print-dir) && \
-	tests/vm/run --kernel "$$dir/bzImage" --timeout $(KERNEL_VM_TIMEOUT) \
-		--file "$$dir/selftests:/kernel/" --file kernel/vm-guest.sh:/kernel/ \
-		--file "$$dir/sandboxer:/kernel/" \
-		$(KERNEL_VM_FILES:%=--file %) \
-		$(KERNEL_VM_SCRIPTS:%=--file %:/kernel/scripts/) \
-		-c 'sh /kernel/vm-guest.sh $(addprefix /kernel/scripts/,$(notdir $(KERNEL_VM_SCRIPTS)))'
 
 # Each patch of the series through the tree's own checkpatch.pl --strict,
 # and each C file a patch adds or changes, as it is after that patch,

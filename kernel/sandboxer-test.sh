@@ -2,7 +2,11 @@
 # The sample sandboxer's LL_SOCKET_CREATE, in the patched kernel's VM: runs
 # the llsock suites' probe (socket_test --try-socket F T P exits with the
 # errno of socket(F, T, P)) under the sandboxer. Prints TAP.
-sandboxer=/kernel/sandboxer
+#
+# `make vm-test KERNEL=patched` puts it in the guest as /test/sandboxer_test,
+# with kernel/build's sandboxer as /test/sandboxer: tests/suites.sh runs it
+# as one more suite.
+sandboxer=/test/sandboxer
 probe=/test/socket_test
 n=0 failed=0
 

@@ -16,6 +16,7 @@
  * choice is checked on it); BTF a kernel's raw BTF or an ELF vmlinux
  * (vmlinux.h.gen --btf makes one from a bzImage).
  */
+/* llsock-suite: host args */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * model against libllsock's own validation on every combination of edge
  * values.
  */
+/* llsock-suite: host */
 #include "common.h"
 #include "model.h"
 

@@ -6,6 +6,7 @@
  * STACK_NATIVE=1 as socket_native_test (skipped, with the reason, on
  * kernels without it). Runs as root in the VM; llsock must be loaded.
  */
+/* llsock-suite: vm native */
 #include "stack.h"
 #include "observe.h"
 

@@ -1,4 +1,23 @@
 # Test programs, host and VM. Included by the top Makefile.
+#
+# A suite is a file tests/NAME_test.c (kselftest harness), found by
+# wildcard: adding one is adding the file. Where it runs is said by a line
+# of its own in the file, exactly:
+#
+#   /* llsock-suite: WORD... */
+#
+# no such line  the VM only: built static, run in the VM of every kernel
+#               by tests/suites.sh (make vm-test)
+# host          the host: built by make host-tests, run by tests/check
+#               (its part host-NAME, without _test)
+# vm            the VM as well (with host)
+# native        also NAME_native_test, a VM suite: the same source built
+#               with STACK_NATIVE=1, on native Landlock (tests/stack.h)
+# args          it needs arguments: built, but run only by its own target
+#               (hooks_test: make hooks-test), never by tests/check
+#
+# In the VM, suites run in name order, lifecycle_test last (it unloads and
+# reloads llsock; tests/suites.sh).
 
 # kselftest_harness.h comes from Debian's linux-source-6.12, extracted
 # into the cache at build time; never copied into the repository.
@@ -7,54 +26,73 @@ TEST_CPPFLAGS	= $(CPPFLAGS) -I$(KSFT_DIR) -Itests
 # The harness compares ints with size_t: -Wall only, as the kernel selftests.
 TEST_WARNINGS	:= -Wall -Wno-format-truncation
 
-# Suites built for both the host and the VM.
-HOST_TESTS	:= unit_test model_test validate_test
-# NAME_native_test is NAME_test on native Landlock (tests/stack.h).
-VM_TESTS	:= validate_test validate_native_test socket_test \
-		   socket_native_test guard_test policy_test lifecycle_test
-TEST_DEPS	:= tests/common.h tests/cgroups.h tests/stack.h tests/native.h \
-		   tests/observe.h loader/libllsock.h loader/internal.h \
-		   $(BUILD)/.ksft $(BUILD)/observe.skel.h
+SUITE_SRCS	:= $(wildcard tests/*_test.c)
+SUITES		:= $(SUITE_SRCS:tests/%.c=%)
+# NAME:WORD for each word of each suite's marker line.
+SUITE_MARKS	:= $(shell awk '/^\/\* llsock-suite: .* \*\/$$/ { \
+			n = FILENAME; sub(/^.*\//, "", n); sub(/\.c$$/, "", n); \
+			for (i = 3; i < NF; i++) print n ":" $$i }' $(SUITE_SRCS))
+suites_with	= $(patsubst %:$(1),%,$(filter %:$(1),$(SUITE_MARKS)))
+$(foreach m,$(filter-out %:host %:vm %:native %:args,$(SUITE_MARKS)),\
+	$(error tests/$(word 1,$(subst :, ,$(m))).c: '$(word 2,$(subst :, ,$(m)))' \
+		in its llsock-suite line is none of host, vm, native, args))
+SUITES_MARKED	:= $(sort $(foreach m,$(SUITE_MARKS),$(word 1,$(subst :, ,$(m)))))
+
+HOST_SUITES	:= $(call suites_with,host)
+# What tests/check runs on the host.
+HOST_RUN_SUITES	:= $(filter-out $(call suites_with,args),$(HOST_SUITES))
+VM_SUITES	:= $(sort $(filter-out $(SUITES_MARKED),$(SUITES)) \
+		   $(call suites_with,vm) \
+		   $(patsubst %_test,%_native_test,$(call suites_with,native)))
 
 # The headers keep their dates from the kernel tarball: a stamp says when
 # the link to them was made.
-$(BUILD)/.ksft: tests/ksft-headers | $(BUILD)
+$(BUILD)/.ksft: tests/ksft-headers tests/cache.sh | $(BUILD)
 	$(call msg,KSFT,$(KSFT_DIR))
 	$(Q)ln -sfn "$$(tests/ksft-headers)" $(KSFT_DIR)
 	$(Q)test -f $(KSFT_DIR)/kselftest_harness.h
 	$(Q)touch $@
 
-$(BUILD)/tests/model.o: tests/model.c tests/model.h | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNINGS) -c $< -o $@
-
-$(BUILD)/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/tests/model.o $(BUILD)/libllsock.a | $(BUILD)/tests
-	$(call msg,CCLD,$@)
-	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
-		$(BUILD)/tests/model.o $(BUILD)/libllsock.a $(LIBS) -o $@
-
-$(BUILD)/static/tests/%: tests/%.c $(TEST_DEPS) $(BUILD)/libllsock.a
-	$(call msg,CCLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_WARNINGS) $< \
-		$(BUILD)/libllsock.a $(STATIC_LIBS) -luring -o $@
-
+# One object per source, for the host and the static link alike. Header
+# dependencies come from the compiler (-MMD -MP); the generated headers
+# must be there before the first compilation.
+TEST_OBJ	= $(BUILD)/test-objs
+OBJ_WARNINGS	= $(TEST_WARNINGS)
+$(TEST_OBJ)/model.o: OBJ_WARNINGS = $(WARNINGS)
+$(TEST_OBJ)/difftest.o: OBJ_WARNINGS = $(WARNINGS) -Wno-format-truncation
 # NAME_native_test: NAME_test.c on native Landlock (tests/stack.h).
-$(BUILD)/static/tests/%_native_test: tests/%_test.c $(TEST_DEPS) $(BUILD)/libllsock.a
-	$(call msg,CCLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -static -DSTACK_NATIVE=1 $(TEST_CPPFLAGS) $(CFLAGS) \
-		$(TEST_WARNINGS) $< $(BUILD)/libllsock.a $(STATIC_LIBS) \
-		-luring -o $@
+$(TEST_OBJ)/%_native_test.o: OBJ_DEFS = -DSTACK_NATIVE=1
 
-# The differential test and its model, for the patched kernel's VM.
-$(BUILD)/static/tests/difftest: tests/difftest.c tests/model.c tests/model.h \
-		tests/native.h tests/cgroups.h $(BUILD)/libllsock.a
+$(TEST_OBJ)/%_native_test.o: tests/%_test.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(OBJ_DEFS) $(TEST_CPPFLAGS) $(CFLAGS) $(OBJ_WARNINGS) $(DEPFLAGS) -c $< -o $@
+
+$(TEST_OBJ)/%.o: tests/%.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(OBJ_WARNINGS) $(DEPFLAGS) -c $< -o $@
+
+-include $(wildcard $(TEST_OBJ)/*.d)
+# Kept: made through the patterns above, not named anywhere.
+.SECONDARY: $(patsubst tests/%.c,$(TEST_OBJ)/%.o,$(wildcard tests/*.c)) \
+	    $(patsubst %_test,$(TEST_OBJ)/%_native_test.o,$(call suites_with,native))
+
+# Host programs link the reference model (tests/model.c) too.
+$(BUILD)/tests/%: $(TEST_OBJ)/%.o $(TEST_OBJ)/model.o $(BUILD)/libllsock.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -static $(TEST_CPPFLAGS) $(CFLAGS) $(WARNINGS) \
-		-Wno-format-truncation $< tests/model.c \
-		$(BUILD)/libllsock.a $(STATIC_LIBS) -luring -o $@
+	$(Q)$(CC) $(CFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(LIBS) -o $@
+
+# What runs in the VM is static: its initramfs has no shared libraries.
+$(BUILD)/static/tests/%: $(TEST_OBJ)/%.o $(BUILD)/libllsock.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(CFLAGS) $(filter %.o,$^) $(filter %.a,$^) \
+		$(STATIC_LIBS) -luring -o $@
+
+# The differential test compares with the model, in the patched kernel's VM.
+$(BUILD)/static/tests/difftest: $(TEST_OBJ)/model.o
 
 # A 32-bit x86 program, for the compat paths (socketcall(2)).
 $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
@@ -62,50 +100,72 @@ $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
 
-host-tests: $(HOST_TESTS:%=$(BUILD)/tests/%) $(BUILD)/tests/hooks_test $(BUILD)/llsock
-vm-tests: $(VM_TESTS:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
+host-tests: $(HOST_SUITES:%=$(BUILD)/tests/%) $(BUILD)/llsock
+vm-tests: $(VM_SUITES:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
 	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest
 
+# For tests/check: the host suites it runs.
+list-host-suites:
+	@echo $(HOST_RUN_SUITES)
+
 # The VM: KERNEL is debian-6.1, debian-6.12, debian-backports (Debian's
-# stock cloud kernels, fetched and cached by tests/vm/debian-kernel) or a
-# bzImage path. These modules carry the families the suites cover; Debian
-# builds them as modules, and not every kernel has each of them (DCCP left
-# Linux in 6.16, Debian's 7.3 cloud kernel has no SMC): the runner loads
-# those the kernel has, and the tests of the others skip with the reason.
+# stock cloud kernels, fetched and cached by tests/vm/debian-kernel),
+# patched (kernel/'s build, made by `make kernel`) or a bzImage path.
+# TESTS chooses among the VM suites (default: all), ARGS goes to each
+# suite (the harness's options): `make vm-test TESTS=socket_test
+# ARGS='-r socket.wildcard_type'` runs one test.
+#
+# These modules carry the families the suites cover; Debian builds them as
+# modules, and not every kernel has each of them (DCCP left Linux in 6.16,
+# Debian's 7.3 cloud kernel has no SMC): the runner loads those the kernel
+# has, and the tests of the others skip with the reason. The patched
+# kernel has no modules: everything is built in.
 KERNEL		?= debian-6.12
+TESTS		?=
+ARGS		?=
 VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
 		   l2tp_ip dccp_ipv4
-VM_FILES	= $(BUILD)/static/llsock $(VM_TESTS:%=$(BUILD)/static/tests/%) \
+VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
+VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32
-VM_RUN		= tests/vm/run --kernel $(KERNEL) \
-		  $(VM_MODULES:%=--module-if-present %) $(VM_FILES:%=--file %)
+VM_DEPS		= $(VM_FILES) $(if $(filter patched,$(KERNEL)),kernel)
 
-# KERNEL=patched: the in-kernel reference (kernel/), whose VM run starts
-# with the tree's Landlock selftests; everything is built in, no module.
-ifeq ($(KERNEL),patched)
-vm-test: vm-tests
-	$(Q)$(MAKE) --no-print-directory vm-test-patched \
-		KERNEL_VM_FILES='$(VM_FILES)' \
-		KERNEL_VM_SCRIPTS='tests/suites.sh kernel/sandboxer-test.sh'
-
-vm-shell: vm-tests kernel
-	$(Q)tests/deps vm
-	$(Q)tests/vm/run --kernel "$$($(KERNEL_PATH_CMD))" $(VM_FILES:%=--file %) \
-		--shell -c 'cd /test && ./llsock load; \
-		echo "llsock is loaded; suites: $(VM_TESTS)"'
-else
-vm-test: vm-tests
-	$(Q)tests/deps vm
-	$(Q)$(VM_RUN) tests/suites.sh
-
-# A shell in the VM with llsock and the suites in /test, llsock loaded.
-vm-shell: vm-tests
-	$(Q)tests/deps vm
-	$(Q)$(VM_RUN) --shell -c 'cd /test && ./llsock load; \
-		echo "llsock is loaded; suites: $(VM_TESTS)"'
+ifneq ($(filter vm-test vm-shell,$(MAKECMDGOALS)),)
+ifneq ($(filter-out $(VM_SUITES),$(TESTS)),)
+$(error TESTS: $(filter-out $(VM_SUITES),$(TESTS)) is not a VM suite; they are: $(VM_SUITES))
+endif
 endif
 
-.PHONY: host-tests vm-tests vm-test vm-shell
+# The start of every VM recipe: sets $kernel and, in "$@", what the
+# kernel brings. The patched kernel's full run (no TESTS) brings its
+# tree's Landlock selftests, which tests/suites.sh runs first, and the
+# check of its sandboxer sample (kernel/sandboxer-test.sh), run as one
+# more suite.
+VM_SETUP	= set --; kernel='$(KERNEL)'; \
+		  if [ "$$kernel" = patched ]; then \
+			dir=$$($(KERNEL_DIR_CMD)) && kernel=$$dir/bzImage || exit 2; \
+			$(if $(TESTS),:,set -- --file "$$dir/selftests:landlock" \
+				--file "$$dir/sandboxer" \
+				--file kernel/sandboxer-test.sh:sandboxer_test); \
+		  fi;
+VM_RUN		= tests/vm/run --kernel "$$kernel" \
+		  $(if $(filter patched,$(KERNEL)),,$(VM_MODULES:%=--module-if-present %)) \
+		  $(VM_FILES:%=--file %) --file tests/suites.sh "$$@"
+
+vm-test: $(VM_DEPS)
+	$(Q)$(VM_SETUP) $(VM_RUN) -c 'sh suites.sh $(ARGS)'
+
+# A shell in the VM with llsock and the suites in /test, llsock loaded.
+vm-shell: $(VM_DEPS)
+	$(Q)$(VM_SETUP) $(VM_RUN) --shell -c 'cd /test && ./llsock load; \
+		echo "llsock is loaded; suites: $(VM_SELECTED)"'
+
+# The VM runner's own test (tests/vm/README.md), on Debian's kernels.
+SMOKE_KERNELS	?= debian-6.1 debian-6.12 debian-backports
+vm-smoke:
+	$(Q)tests/vm/smoke $(SMOKE_KERNELS)
+
+.PHONY: host-tests vm-tests vm-test vm-shell vm-smoke list-host-suites
 
 # make difftest: native Landlock, llsock and the model on random stacks, in
 # the patched kernel's VM (tests/difftest.c). DIFFTEST_SEED is a seed or a
@@ -127,7 +187,6 @@ difftest-args:
 		exit 1 ;; esac; done
 
 difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock kernel
-	$(Q)tests/deps vm
 	$(Q)seeds='$(DIFFTEST_SEED)'; \
 	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
 	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each"; \

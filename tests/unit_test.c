@@ -4,6 +4,7 @@
  * and the merged rule table the BPF program reads, checked against the
  * reference model of SEMANTICS 3 on random layer stacks.
  */
+/* llsock-suite: host */
 #include "common.h"
 #include "internal.h"
 #include "model.h"

@@ -8,6 +8,7 @@
  * reason). The tests of libllsock's own interface (attribute sizes, its
  * view of the stored rules) are in the first only.
  */
+/* llsock-suite: host vm native */
 #include "stack.h"
 
 #define ALLOW LLSOCK_ACCESS_SOCKET_CREATE

@@ -18,7 +18,7 @@ mounted() { # FSTYPE MOUNTPOINT
 }
 
 echo "TAP version 13"
-echo "1..$((7 + $#))"
+echo "1..$((8 + $#))"
 echo "# kernel $(uname -r)"
 echo "# lsm: $(cat /sys/kernel/security/lsm)"
 check "bpf is an active LSM" grep -qw bpf /sys/kernel/security/lsm
@@ -28,6 +28,12 @@ check "securityfs at /sys/kernel/security" mounted securityfs /sys/kernel/securi
 check "debugfs at /sys/kernel/debug" mounted debugfs /sys/kernel/debug
 check "tmpfs at /tmp" mounted tmpfs /tmp
 check "lo is up" sh -c 'ip link show lo | grep -q "[<,]UP[,>]"'
+# The root is a mount with a parent (tests/vm/init), not rootfs, which
+# pivot_root(2) refuses with EINVAL.
+check "pivot_root works from the root" unshare -m sh -c '
+	mount --make-rprivate / && mkdir -p /tmp/new &&
+	mount -t tmpfs new /tmp/new && mkdir /tmp/new/old &&
+	cd /tmp/new && pivot_root . old'
 for m in "$@"; do
 	check "module $m loaded" test -d "/sys/module/$m"
 done
