@@ -8,6 +8,7 @@
 #include "common.h"
 #include "internal.h"
 #include "model.h"
+#include "canon.h"
 
 FIXTURE(good_rule)
 {
@@ -490,6 +491,50 @@ TEST(merge_too_many_layers)
 	ASSERT_EQ(0xffff, required);
 	llsock_table_free(&table);
 	llsock_ruleset_free(ruleset);
+}
+
+/*
+ * The canonicalisation table (bpf/canon.h): the rewrites measured once on
+ * the kernels of the matrix (tests/canon_test.c measures them again on
+ * each), and what the table keeps.
+ */
+static const struct llsock_canon_rule canon_rules[] = LLSOCK_CANON_RULES;
+#define NR_CANON_RULES	((int)(sizeof(canon_rules) / sizeof(canon_rules[0])))
+
+TEST(canon_known_rewrites)
+{
+	static const struct {
+		__s32 in[3], out[3];
+	} cases[] = {
+		{ { AF_INET, SOCK_PACKET, 768 }, { AF_PACKET, SOCK_PACKET, 0 } },
+		{ { AF_UNIX, SOCK_RAW, 0 }, { AF_UNIX, SOCK_DGRAM, 0 } },
+		{ { AF_UNIX, SOCK_RAW, 1 }, { AF_UNIX, SOCK_DGRAM, 0 } },
+		{ { AF_UNIX, SOCK_STREAM, 1 }, { AF_UNIX, SOCK_STREAM, 0 } },
+		/* The kernel refuses it: kept, so that no rule allows it. */
+		{ { AF_UNIX, SOCK_STREAM, 5 }, { AF_UNIX, SOCK_STREAM, 5 } },
+		{ { AF_INET, SOCK_STREAM, 0 }, { AF_INET, SOCK_STREAM, 6 } },
+		{ { AF_INET6, SOCK_DGRAM, 0 }, { AF_INET6, SOCK_DGRAM, 17 } },
+		{ { AF_INET, SOCK_SEQPACKET, 0 }, { AF_INET, SOCK_SEQPACKET, 132 } },
+		{ { AF_INET6, SOCK_DCCP, 0 }, { AF_INET6, SOCK_DCCP, 33 } },
+		{ { AF_INET, SOCK_RAW, 0 }, { AF_INET, SOCK_RAW, 0 } },
+		{ { AF_INET, SOCK_STREAM, 262 }, { AF_INET, SOCK_STREAM, 262 } },
+		{ { AF_PACKET, SOCK_RAW, 768 }, { AF_PACKET, SOCK_RAW, 0 } },
+		{ { AF_KEY, SOCK_RAW, 2 }, { AF_KEY, SOCK_RAW, 0 } },
+		{ { 40, SOCK_STREAM, 40 }, { 40, SOCK_STREAM, 0 } },
+		{ { AF_NETLINK, SOCK_RAW, 16 }, { AF_NETLINK, SOCK_RAW, 16 } },
+		{ { 200, 7, 9 }, { 200, 7, 9 } },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		__s32 f = cases[i].in[0], t = cases[i].in[1],
+		      p = cases[i].in[2];
+
+		llsock_canonical(canon_rules, NR_CANON_RULES, &f, &t, &p);
+		EXPECT_EQ(cases[i].out[0], f);
+		EXPECT_EQ(cases[i].out[1], t);
+		EXPECT_EQ(cases[i].out[2], p);
+	}
 }
 
 TEST_HARNESS_MAIN
