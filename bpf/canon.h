@@ -14,7 +14,10 @@
  *
  * Measured with that test on Debian's 6.1, 6.12 and 7.3: the same rewrites
  * on all three, but for DCCP, which Linux 7.x no longer has (its rewrite
- * stays in the table; no kernel of 7.x can contradict it).
+ * stays in the table; no kernel of 7.x can contradict it). AF_CAN, which
+ * Debian's cloud kernels lack, was measured on the patched 6.12 kernel
+ * (CAN_RAW, CAN_BCM); CAN_ISOTP and CAN_J1939 are read from the source
+ * (net/can/: only j1939 sets sk_protocol).
  */
 #ifndef LLSOCK_CANON_H
 #define LLSOCK_CANON_H
@@ -77,6 +80,13 @@ struct llsock_canon_rule {
 	{ 15, LLSOCK_CANON_A, 2, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 	/* AF_VSOCK: PF_VSOCK as protocol is 0. */			\
 	{ 40, LLSOCK_CANON_A, 40, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
+	/*								\
+	 * AF_CAN: CAN_RAW, CAN_BCM and CAN_ISOTP sockets do not keep	\
+	 * their protocol in sk_protocol either; CAN_J1939 (7) does.	\
+	 */								\
+	{ 29, LLSOCK_CANON_A, 1, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
+	{ 29, LLSOCK_CANON_A, 2, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
+	{ 29, LLSOCK_CANON_A, 6, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 }
 
 static inline __attribute__((always_inline)) bool

@@ -522,6 +522,8 @@ TEST(canon_known_rewrites)
 		{ { AF_KEY, SOCK_RAW, 2 }, { AF_KEY, SOCK_RAW, 0 } },
 		{ { 40, SOCK_STREAM, 40 }, { 40, SOCK_STREAM, 0 } },
 		{ { AF_NETLINK, SOCK_RAW, 16 }, { AF_NETLINK, SOCK_RAW, 16 } },
+		{ { AF_CAN, SOCK_RAW, 1 }, { AF_CAN, SOCK_RAW, 0 } },
+		{ { AF_CAN, SOCK_DGRAM, 7 }, { AF_CAN, SOCK_DGRAM, 7 } },
 		{ { 200, 7, 9 }, { 200, 7, 9 } },
 	};
 	unsigned int i;
