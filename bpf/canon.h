@@ -125,4 +125,29 @@ llsock_canonical(const struct llsock_canon_rule *rules, int nr_rules,
 	}
 }
 
+/*
+ * The canonical (@family, @type) of a rule for any protocol: the rewrites
+ * that apply whatever the protocol, without their protocol part. The
+ * table's family and type rewrites never depend on the protocol
+ * (tests/unit_test.c checks it), so a request matches such a rule exactly
+ * when its canonical family and type are these.
+ */
+static inline __attribute__((always_inline)) void
+llsock_canonical_any_protocol(const struct llsock_canon_rule *rules,
+			      int nr_rules, __s32 *family, __s32 *type)
+{
+	int i;
+
+	for (i = 0; i < nr_rules; i++) {
+		const struct llsock_canon_rule *rule = &rules[i];
+
+		if (rule->family != *family ||
+		    rule->protocol != LLSOCK_CANON_ANY ||
+		    !llsock_canon_matches(rule->type, *type))
+			continue;
+		*family = llsock_canon_to(rule->to_family, *family);
+		*type = llsock_canon_to(rule->to_type, *type);
+	}
+}
+
 #endif /* LLSOCK_CANON_H */

@@ -7,7 +7,8 @@
  * into one rule table, so the verdict costs the same lookups whatever the
  * number of rules or layers: one domain lookup, then one rule lookup (two
  * for a (family, type) with more than LLSOCK_INLINE_PROTOCOLS protocol
- * rules).
+ * rules), per flavour that the domain's layers use (the permission
+ * flavour's layers are looked up by the request's canonical key).
  *
  * Besides socket_create, a few hooks keep a restricted task from loosening
  * its own policy: through bpf(2), through the pins in bpffs, by moving to a
@@ -20,8 +21,10 @@
 #include <bpf/bpf_core_read.h>
 #include "hook.h"
 #include "llsock.h"
+#include "canon.h"
 
 #define EACCES		13
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define EPERM		1
 #define FMODE_WRITE	0x2
 #define CLONE_INTO_CGROUP	0x200000000ULL
@@ -268,6 +271,8 @@ static __always_inline void report_denial(const struct llsock_domain *domain,
 	event->protocol = protocol;
 	event->layer = layer;
 	event->nr_layers = domain->nr_layers;
+	event->flavour = domain->canonical & (1U << layer) ?
+				 LLSOCK_FLAVOUR_PERMISSION : LLSOCK_FLAVOUR_V4;
 	event->pad = 0;
 	event->pad2 = 0;
 	bpf_get_current_comm(event->comm, sizeof(event->comm));
@@ -290,17 +295,46 @@ static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
 		if (rule->protocols[i].protocol == protocol)
 			return rule->protocols[i].allowed;
 	}
-	/* No rule names a protocol outside this range. */
-	if (!rule->overflow || protocol < 0 || protocol > LLSOCK_PROTOCOL_MAX)
+	if (!rule->overflow)
 		return 0;
 	pkey.table = key->table;
 	pkey.family = key->family;
 	pkey.type = key->type;
+	pkey.space = key->space;
+	pkey.pad = 0;
 	pkey.protocol = protocol;
 	/* A miss: no layer has a rule for this very protocol. */
 	allowed = bpf_map_lookup_elem(&llsock_protocol_rules, &pkey);
 	return allowed ? *allowed : 0;
 }
+
+/*
+ * The layers of @required allowing (@family, @type, @protocol) in one key
+ * space of the domain's table. A miss fails closed: no layer has any rule
+ * for (family, type) there.
+ */
+static __always_inline __u16 space_layers(__u32 table, __u8 space,
+					  __u16 required, int family,
+					  int type, int protocol)
+{
+	struct llsock_rule_key key;
+	struct llsock_rule *rule;
+	__u16 allowed;
+
+	key.table = table;
+	key.family = family;
+	key.type = type;
+	key.space = space;
+	rule = bpf_map_lookup_elem(&llsock_rules, &key);
+	if (!rule)
+		return 0;
+	allowed = rule->allowed;
+	if ((allowed & required) != required)
+		allowed |= protocol_layers(rule, &key, protocol);
+	return allowed;
+}
+
+static const struct llsock_canon_rule canon_rules[] = LLSOCK_CANON_RULES;
 
 /*
  * No program reads the verdict of the BPF LSM programs before it (`ret`,
@@ -311,10 +345,9 @@ static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
 LLSOCK_LSM(socket_create, llsock_socket_create,
 	   int family, int type, int protocol, int kern)
 {
-	struct llsock_rule_key key;
 	struct llsock_domain *domain;
-	struct llsock_rule *rule;
-	__u16 required, allowed;
+	__u16 required, canonical, allowed = 0;
+	__s32 cfamily = family, ctype = type, cprotocol = protocol;
 
 	/* Sockets the kernel creates for itself are never restricted. */
 	if (kern)
@@ -326,22 +359,24 @@ LLSOCK_LSM(socket_create, llsock_socket_create,
 	required = domain->required;
 	if (!required)
 		return 0;
+	canonical = domain->canonical;
 
 	/*
 	 * __sock_create() has checked 0 <= family < NPROTO and
-	 * 0 <= type < SOCK_MAX: both fit their key fields.
+	 * 0 <= type < SOCK_MAX: both fit their key fields, and so do the
+	 * canonical ones (the table maps such values to such values).
 	 */
-	key.table = domain->table;
-	key.family = family;
-	key.type = type;
-	/*
-	 * A miss fails closed: no layer has any rule for (family, type), and
-	 * every required layer denies.
-	 */
-	rule = bpf_map_lookup_elem(&llsock_rules, &key);
-	allowed = rule ? rule->allowed : 0;
-	if (rule && (allowed & required) != required)
-		allowed |= protocol_layers(rule, &key, protocol);
+	if (required & ~canonical)
+		allowed |= space_layers(domain->table, LLSOCK_SPACE_RAW,
+					required & ~canonical, family, type,
+					protocol);
+	if (required & canonical) {
+		llsock_canonical(canon_rules, ARRAY_SIZE(canon_rules),
+				 &cfamily, &ctype, &cprotocol);
+		allowed |= space_layers(domain->table, LLSOCK_SPACE_CANONICAL,
+					required & canonical, cfamily, ctype,
+					cprotocol);
+	}
 	if ((allowed & required) == required)
 		return 0;
 

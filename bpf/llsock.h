@@ -22,6 +22,32 @@
 /* Same value as the RFC's LANDLOCK_RULE_SOCKET. */
 #define LLSOCK_RULE_SOCKET		3
 
+/*
+ * The permission flavour (SEMANTICS 5): the same values as the permission
+ * design's LANDLOCK_PERMISSION_SOCKET_CREATE, LANDLOCK_RULE_SOCKET and
+ * LANDLOCK_SOCKET_WILDCARD_PROTOCOL. Bits 0 and 1 are upstream's namespace
+ * and capability permissions, which llsock does not implement.
+ */
+#define LLSOCK_PERMISSION_SOCKET_CREATE	(1ULL << 2)
+#define LLSOCK_PERMISSION_SOCKET_ALL	LLSOCK_PERMISSION_SOCKET_CREATE
+#define LLSOCK_RULE_SOCKET_PERMISSION	5
+#define LLSOCK_SOCKET_WILDCARD_PROTOCOL	(1U << 0)
+#define LLSOCK_SOCKET_WILDCARDS_ALL	LLSOCK_SOCKET_WILDCARD_PROTOCOL
+
+/* A ruleset's flavour, chosen when it is created. */
+enum llsock_flavour {
+	LLSOCK_FLAVOUR_V4 = 0,		/* SEMANTICS 1 to 3 */
+	LLSOCK_FLAVOUR_PERMISSION = 1,	/* SEMANTICS 5 */
+};
+
+/*
+ * Key spaces of a domain's merged rule table: v4 layers' rules are keyed
+ * by the request as the hook sees it, permission layers' rules by its
+ * canonical key (bpf/canon.h).
+ */
+#define LLSOCK_SPACE_RAW		0
+#define LLSOCK_SPACE_CANONICAL		1
+
 /* Wildcard for type and protocol, as in struct landlock_socket_attr. */
 #define LLSOCK_ANY			(-1)
 
@@ -93,6 +119,13 @@ struct llsock_domain {
 	__u8 nr_layers;
 	/** @level: cgroup level of the bound cgroup. */
 	__u8 level;
+	/**
+	 * @canonical: bit i set when layer i is of the permission flavour,
+	 * whose rules are looked up by canonical key.
+	 */
+	__u16 canonical;
+	__u16 pad;
+	__u32 pad2;
 	/** @ruleset: ruleset id of each layer. */
 	__u32 ruleset[LLSOCK_MAX_LAYERS];
 	/** @cgroup: cgroup id each layer is bound to. */
@@ -114,10 +147,15 @@ struct llsock_domain {
 struct llsock_rule_key {
 	__u32 table;
 	__u16 family;
-	__u16 type;
+	__u8 type;
+	/** @space: LLSOCK_SPACE_RAW or LLSOCK_SPACE_CANONICAL. */
+	__u8 space;
 };
 
-/** struct llsock_protocol_rule - layers allowing one protocol */
+/**
+ * struct llsock_protocol_rule - layers allowing one protocol
+ * @protocol: as the hook sees it (a permission rule's __u32 as __s32)
+ */
 struct llsock_protocol_rule {
 	__s32 protocol;
 	__u16 allowed;
@@ -140,26 +178,31 @@ struct llsock_rule {
 /*
  * struct llsock_protocol_key - key of llsock_protocol_rules, whose value is
  * the __u32 mask of layers allowing (family, type or any, protocol). Every
- * field fits: a family is at most 254, a type slot below 16, a protocol at
- * most 65534.
+ * field fits: a family that can match is below 256, a type slot below 16.
  */
 struct llsock_protocol_key {
 	__u32 table;
 	__u8 family;
 	__u8 type;
-	__u16 protocol;
+	__u8 space;
+	__u8 pad;
+	__s32 protocol;
 };
 
 /** struct llsock_ruleset_info - value of llsock_rulesets, keyed by id */
 struct llsock_ruleset_info {
-	__u64 handled_access_socket;
+	/** @handled: handled_access_socket (v4) or handled_permissions. */
+	__u64 handled;
 	__u32 nr_rules;
-	__u32 pad;
+	/** @flavour: enum llsock_flavour. */
+	__u32 flavour;
 };
 
 /** struct llsock_ruleset_rule_key - key of llsock_ruleset_rules */
 struct llsock_ruleset_rule_key {
 	__u32 ruleset;
+	/** @wildcards: a permission rule's wildcards; 0 for v4 rules. */
+	__u32 wildcards;
 	__s32 family;
 	__s32 type;
 	__s32 protocol;
@@ -181,7 +224,9 @@ struct llsock_event {
 	/** @layer: index of the first denying layer, root first. */
 	__u8 layer;
 	__u8 nr_layers;
-	__u16 pad;
+	/** @flavour: that layer's enum llsock_flavour. */
+	__u8 flavour;
+	__u8 pad;
 	__u32 pad2;
 	char comm[16];
 };
@@ -196,7 +241,7 @@ struct llsock_stats {
 _Static_assert(sizeof(struct llsock_state) ==
 	       8 + 8 + 2 * (LLSOCK_MAX_LEVEL + 1) + 2 * LLSOCK_FILTER_SLOTS,
 	       "struct llsock_state has implicit padding");
-_Static_assert(sizeof(struct llsock_domain) == 200,
+_Static_assert(sizeof(struct llsock_domain) == 208,
 	       "struct llsock_domain has implicit padding");
 _Static_assert(sizeof(struct llsock_rule_key) == 8,
 	       "struct llsock_rule_key has implicit padding");
@@ -205,11 +250,11 @@ _Static_assert(sizeof(struct llsock_protocol_rule) == 8,
 _Static_assert(sizeof(struct llsock_rule) ==
 	       8 + 8 * LLSOCK_INLINE_PROTOCOLS,
 	       "struct llsock_rule has implicit padding");
-_Static_assert(sizeof(struct llsock_protocol_key) == 8,
+_Static_assert(sizeof(struct llsock_protocol_key) == 12,
 	       "struct llsock_protocol_key has implicit padding");
 _Static_assert(sizeof(struct llsock_ruleset_info) == 16,
 	       "struct llsock_ruleset_info has implicit padding");
-_Static_assert(sizeof(struct llsock_ruleset_rule_key) == 16,
+_Static_assert(sizeof(struct llsock_ruleset_rule_key) == 20,
 	       "struct llsock_ruleset_rule_key has implicit padding");
 _Static_assert(sizeof(struct llsock_event) == 64,
 	       "struct llsock_event has implicit padding");

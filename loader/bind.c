@@ -75,7 +75,7 @@ static int plan_domain(struct llsock_store *store, const struct snapshot *snap,
 	const struct llsock_ruleset *layers[LLSOCK_MAX_LAYERS];
 	struct llsock_domain *domain = &b->new_domain;
 	unsigned int n = 0;
-	__u16 required;
+	__u16 required, canonical;
 	int i, ret;
 
 	memset(domain, 0, sizeof(*domain));
@@ -96,10 +96,11 @@ static int plan_domain(struct llsock_store *store, const struct snapshot *snap,
 	}
 	domain->table = llsock_store_new_id(store);
 	ret = llsock_merge_layers(layers, n, domain->table, &b->table,
-				  &required);
+				  &required, &canonical);
 	if (ret)
 		return ret;
 	domain->required = required;
+	domain->canonical = canonical;
 	domain->nr_layers = n;
 	domain->level = b->level;
 	return 0;
@@ -143,8 +144,9 @@ static int write_ruleset(struct llsock_store *store,
 			 const struct llsock_ruleset *ruleset, __u32 id)
 {
 	struct llsock_ruleset_info info = {
-		.handled_access_socket = ruleset->handled_access_socket,
+		.handled = ruleset->handled,
 		.nr_rules = ruleset->nr_rules,
+		.flavour = ruleset->flavour,
 	};
 	struct stored_rule {
 		struct llsock_ruleset_rule_key key;
@@ -158,10 +160,11 @@ static int write_ruleset(struct llsock_store *store,
 		return -ENOMEM;
 	for (i = 0; i < ruleset->nr_rules; i++) {
 		rules[i].key.ruleset = id;
+		rules[i].key.wildcards = ruleset->rules[i].wildcards;
 		rules[i].key.family = ruleset->rules[i].family;
 		rules[i].key.type = ruleset->rules[i].type;
 		rules[i].key.protocol = ruleset->rules[i].protocol;
-		rules[i].allowed_access = ruleset->rules[i].allowed_access;
+		rules[i].allowed_access = ruleset->rules[i].allowed;
 	}
 	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), rules,
 				       ruleset->nr_rules, sizeof(*rules),

@@ -7,10 +7,12 @@
 #include "../bpf/llsock.h"
 
 struct llsock_ruleset {
-	__u64 handled_access_socket;
+	enum llsock_flavour flavour;
+	/* handled_access_socket (v4) or handled_permissions. */
+	__u64 handled;
 	size_t nr_rules;
 	size_t capacity;
-	struct llsock_socket_attr *rules;
+	struct llsock_rule_info *rules;
 	/*
 	 * Open-addressing index of @rules by key, so that a rule on a key
 	 * already there merges into it, as in a Landlock ruleset: position
@@ -19,6 +21,14 @@ struct llsock_ruleset {
 	__u32 *index;
 	size_t index_size;
 };
+
+/* The socket right of a ruleset's flavour. */
+static inline __u64 llsock_flavour_right(enum llsock_flavour flavour)
+{
+	return flavour == LLSOCK_FLAVOUR_PERMISSION ?
+		       LLSOCK_PERMISSION_SOCKET_CREATE :
+		       LLSOCK_ACCESS_SOCKET_CREATE;
+}
 
 /* Orders socket rule keys by family, then type, then protocol. */
 static inline int llsock_compare_keys(__s32 family_a, __s32 type_a,
@@ -47,6 +57,17 @@ int llsock_reserve(void **items, size_t *capacity, size_t count,
 		   size_t item_size, size_t initial);
 int llsock_ruleset_copy(const struct llsock_ruleset *src,
 			struct llsock_ruleset **dst);
+/* An empty ruleset of @flavour handling @handled, without any check. */
+struct llsock_ruleset *llsock_ruleset_new(enum llsock_flavour flavour,
+					  __u64 handled);
+/*
+ * Stores @rule as it is (a rule read back from the maps, already checked
+ * and canonical), merging it with a rule on the same key: 0 or -ENOMEM.
+ */
+int llsock_ruleset_insert(struct llsock_ruleset *ruleset,
+			  const struct llsock_rule_info *rule);
+/* The canonical key of (@family, @type, @protocol), bpf/canon.h's table. */
+void llsock_canonical_key(__s32 *family, __s32 *type, __s32 *protocol);
 /* Sorts by key and merges rules on the same key; returns the new count. */
 size_t llsock_ruleset_normalize(struct llsock_ruleset *ruleset);
 
@@ -72,15 +93,17 @@ struct llsock_table {
 /*
  * Merges @nr_layers rulesets, root first, into the table @table_id.
  * Returns 0, -E2BIG (too many layers) or -ENOMEM; @required receives the
- * layers handling socket creation.
+ * layers handling socket creation, @canonical those of the permission
+ * flavour.
  */
 int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 			unsigned int nr_layers, __u32 table_id,
-			struct llsock_table *table, __u16 *required);
+			struct llsock_table *table, __u16 *required,
+			__u16 *canonical);
 void llsock_table_free(struct llsock_table *table);
 /* The verdict of a merged table, as the BPF program computes it. */
 bool llsock_table_allows(const struct llsock_table *table, __u16 required,
-			 int family, int type, int protocol);
+			 __u16 canonical, int family, int type, int protocol);
 
 /* cgroup.c */
 /* Opens the directory @path (a cgroup, presumably): a descriptor or -errno. */

@@ -30,12 +30,19 @@
 extern "C" {
 #endif
 
-/* Same layout and meaning as the socket part of landlock_ruleset_attr. */
+/*
+ * Two flavours of ruleset, chosen when one is created (SEMANTICS 1 to 3 and
+ * 5). A task's domain may stack layers of both; each layer is judged by
+ * its own flavour's rules.
+ */
+
+/* v4: the same layout and meaning as the socket part of the RFC's
+ * landlock_ruleset_attr. */
 struct llsock_ruleset_attr {
 	__u64 handled_access_socket;
 };
 
-/* Same layout as the RFC's struct landlock_socket_attr. */
+/* v4: the same layout as the RFC's struct landlock_socket_attr. */
 struct llsock_socket_attr {
 	__u64 allowed_access;
 	__s32 family;
@@ -43,10 +50,41 @@ struct llsock_socket_attr {
 	__s32 protocol;
 } __attribute__((packed));
 
+/*
+ * Permission flavour: the same layout as the permission design's struct
+ * landlock_ruleset_attr (Landlock ABI 12: handled_permissions at offset 48,
+ * after Linux 7.3's fields). llsock handles socket creation only: any
+ * other field that is not zero is refused with -EINVAL, where the kernel
+ * would refuse a right it does not know.
+ */
+struct llsock_permission_ruleset_attr {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;
+	__u64 scoped;
+	__u64 quiet_access_fs;
+	__u64 quiet_access_net;
+	__u64 quiet_scoped;
+	__u64 handled_permissions;
+};
+
+/* Permission flavour: the same layout as struct landlock_socket_attr. */
+struct llsock_permission_socket_attr {
+	__u64 permissions;
+	__u32 wildcards;
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+};
+
+_Static_assert(sizeof(struct llsock_permission_ruleset_attr) == 56,
+	       "landlock_ruleset_attr of the permission design is 56 bytes");
+_Static_assert(sizeof(struct llsock_permission_socket_attr) == 24,
+	       "landlock_socket_attr of the permission design is 24 bytes");
+
 struct llsock_ruleset;
 
 /**
- * llsock_create_ruleset() - create an empty ruleset
+ * llsock_create_ruleset() - create an empty ruleset of the v4 flavour
  * @attr: handled rights; @size: sizeof(*attr) as the caller knows it
  * @flags: must be 0
  * @ruleset: receives the new ruleset
@@ -59,24 +97,66 @@ int llsock_create_ruleset(const struct llsock_ruleset_attr *attr, size_t size,
 			  __u32 flags, struct llsock_ruleset **ruleset);
 
 /**
+ * llsock_create_permission_ruleset() - create an empty ruleset of the
+ * permission flavour
+ * @attr: handled permissions; @size: sizeof(*attr) as the caller knows it,
+ * at least 8 (handled_access_fs), as landlock_create_ruleset() takes it
+ * @flags: must be 0
+ * @ruleset: receives the new ruleset
+ *
+ * Return: as llsock_create_ruleset(), in the same order: -EINVAL for flags
+ * or a short @size, -E2BIG for a non-zero tail, -EINVAL for unknown
+ * permission bits or any other field set, -ENOMSG when everything is zero.
+ */
+int llsock_create_permission_ruleset(
+	const struct llsock_permission_ruleset_attr *attr, size_t size,
+	__u32 flags, struct llsock_ruleset **ruleset);
+
+/**
  * llsock_add_rule() - add a rule to a ruleset
  *
- * Checks, in this order: flags (-EINVAL), @ruleset (-EBADF), @rule_type
- * (-EINVAL), @rule_attr readable (-EFAULT), allowed_access empty (-ENOMSG), allowed_access not
- * handled by the ruleset (-EINVAL), family, type or protocol out of range
- * (-EINVAL). (AF_INET, SOCK_PACKET, p) is stored as (AF_PACKET,
- * SOCK_PACKET, p), as the kernel rewrites it before the hook.
+ * A v4 ruleset takes LLSOCK_RULE_SOCKET and a struct llsock_socket_attr;
+ * checks, in this order: flags (-EINVAL), @ruleset (-EBADF), @rule_type
+ * (-EINVAL), @rule_attr readable (-EFAULT), allowed_access empty (-ENOMSG),
+ * allowed_access not handled by the ruleset (-EINVAL), family, type or
+ * protocol out of range (-EINVAL). (AF_INET, SOCK_PACKET, p) is stored as
+ * (AF_PACKET, SOCK_PACKET, p), as the kernel rewrites it before the hook.
+ *
+ * A permission ruleset takes LLSOCK_RULE_SOCKET_PERMISSION and a struct
+ * llsock_permission_socket_attr; checks, in this order: flags (-EINVAL),
+ * @ruleset (-EBADF), @rule_type (-EINVAL), readable (-EFAULT), permissions
+ * empty (-ENOMSG), permissions not handled or not socket permissions
+ * (-EINVAL), unknown wildcards (-EINVAL), the protocol wildcard with a
+ * protocol other than 0 (-EINVAL). Any family, type and protocol is
+ * accepted; the rule is stored under its canonical key (bpf/canon.h), and
+ * merges with a rule already there.
  */
 int llsock_add_rule(struct llsock_ruleset *ruleset, int rule_type,
 		    const void *rule_attr, __u32 flags);
 
 void llsock_ruleset_free(struct llsock_ruleset *ruleset);
 
-/* Rules and handled rights of a ruleset, in insertion order. */
+/*
+ * A rule as a ruleset holds it, of either flavour: for v4, LLSOCK_ANY
+ * stands for any type or protocol and @wildcards is 0; for the permission
+ * flavour, the canonical key's __u32 values as __s32, and @wildcards.
+ */
+struct llsock_rule_info {
+	__u64 allowed;
+	__u32 wildcards;
+	__s32 family;
+	__s32 type;
+	__s32 protocol;
+};
+
+/* Flavour, handled rights (or permissions) and rules, in insertion order. */
+enum llsock_flavour llsock_ruleset_flavour(const struct llsock_ruleset *ruleset);
 __u64 llsock_ruleset_handled(const struct llsock_ruleset *ruleset);
 size_t llsock_ruleset_size(const struct llsock_ruleset *ruleset);
-const struct llsock_socket_attr *
+const struct llsock_rule_info *
 llsock_ruleset_rule(const struct llsock_ruleset *ruleset, size_t i);
+/* "v4" or "permission". */
+const char *llsock_flavour_name(enum llsock_flavour flavour);
 
 /**
  * llsock_bind_cgroup() - make @ruleset the layer of a cgroup v2
@@ -220,9 +300,21 @@ typedef int (*llsock_denial_fn)(const struct llsock_event *denial, void *ctx);
 int llsock_monitor(llsock_denial_fn fn, void *ctx, int timeout_ms,
 		   volatile bool *stop);
 
-/* Names and the RULE syntax, "family.type.protocol". */
+/*
+ * Names and the RULE syntax, "family.type.protocol". llsock_parse_rule()
+ * reads a v4 rule ('*' for any type or protocol);
+ * llsock_parse_permission_rule() a permission one ('*' for the protocol
+ * only: a type wildcard is refused with its expansion, one rule per type).
+ */
 int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
 		      char *err, size_t err_size);
+int llsock_parse_permission_rule(const char *text,
+				 struct llsock_permission_socket_attr *rule,
+				 char *err, size_t err_size);
+/* Adds the rule @text to @ruleset, of either flavour, read as its flavour
+ * reads it: 0, or -errno with the reason in @err. */
+int llsock_add_rule_text(struct llsock_ruleset *ruleset, const char *text,
+			 char *err, size_t err_size);
 /*
  * One rule per line, '#' starts a comment; returns the number of rules or
  * -EINVAL with "LINE: reason" in @err.
@@ -235,8 +327,8 @@ int llsock_parse_env(const char *value, struct llsock_ruleset *ruleset,
 const char *llsock_family_name(int family);
 const char *llsock_type_name(int type);
 const char *llsock_protocol_name(int family, int protocol);
-/* "inet.stream.tcp"; @buf of at least 64 bytes. */
-char *llsock_format_rule(const struct llsock_socket_attr *rule, char *buf,
+/* "inet.stream.tcp" ('*' for a wildcard); @buf of at least 64 bytes. */
+char *llsock_format_rule(const struct llsock_rule_info *rule, char *buf,
 			 size_t size);
 
 #ifdef __cplusplus

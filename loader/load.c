@@ -206,7 +206,11 @@ static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
 	return ret;
 }
 
-/* Every map of the object, pinned where llsock_store_open() looks. */
+/*
+ * Every map of the object, pinned where llsock_store_open() looks, but the
+ * read-only data (the canonicalisation table), which the programs hold and
+ * nothing else reads.
+ */
 static int pin_maps(struct llsock_bpf *skel)
 {
 	char path[PATH_MAX];
@@ -214,6 +218,8 @@ static int pin_maps(struct llsock_bpf *skel)
 	int ret;
 
 	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;
 		llsock_pin_path(map, path, sizeof(path));
 		ret = bpf_map__pin(map, path);
 		if (ret)

@@ -17,12 +17,14 @@
 
 #include "internal.h"
 
-/* One (family, type, protocol or LLSOCK_ANY) of one layer's rules. */
+/* One (space, family, type, protocol or any) of one layer's rules. */
 struct flat {
+	__u8 space;
+	bool any;
+	__u16 allowed;
 	__s32 family;
 	__s32 type;
 	__s32 protocol;
-	__u16 allowed;
 };
 
 struct flat_list {
@@ -31,27 +33,64 @@ struct flat_list {
 	struct flat *items;
 };
 
-static int flat_push(struct flat_list *list, __s32 family, __s32 type,
-		     __s32 protocol, __u16 allowed)
+static int flat_push(struct flat_list *list, const struct flat *item)
 {
 	if (llsock_reserve((void **)&list->items, &list->capacity, list->n,
 			   sizeof(*list->items), 64))
 		return -ENOMEM;
-	list->items[list->n++] = (struct flat){ family, type, protocol, allowed };
+	list->items[list->n++] = *item;
 	return 0;
 }
 
+/* By space, family and type, then "any protocol" first, then protocol. */
 static int compare_flat(const void *a, const void *b)
 {
 	const struct flat *x = a, *y = b;
+	int order;
 
-	return llsock_compare_keys(x->family, x->type, x->protocol,
-				   y->family, y->type, y->protocol);
+	if (x->space != y->space)
+		return x->space < y->space ? -1 : 1;
+	order = llsock_compare_keys(x->family, x->type, 0, y->family, y->type,
+				    0);
+	if (order)
+		return order;
+	if (x->any != y->any)
+		return x->any ? -1 : 1;
+	return llsock_compare_keys(0, 0, x->protocol, 0, 0, y->protocol);
 }
 
-/* Adds @rule of layer bit @layer, its type wildcard expanded. */
+static bool same_entry(const struct flat *x, const struct flat *y)
+{
+	return x->space == y->space && x->family == y->family &&
+	       x->type == y->type;
+}
+
+/*
+ * Adds a permission layer's canonical @rule, of layer bit @layer. A rule
+ * for a family or type no socket_create hook can see never matches: it
+ * takes no entry.
+ */
+static int push_permission_rule(struct flat_list *list,
+				const struct llsock_rule_info *rule,
+				__u16 layer)
+{
+	struct flat item = {
+		.space = LLSOCK_SPACE_CANONICAL,
+		.any = rule->wildcards & LLSOCK_SOCKET_WILDCARD_PROTOCOL,
+		.allowed = layer,
+		.family = rule->family,
+		.type = rule->type,
+		.protocol = rule->protocol,
+	};
+
+	if ((__u32)rule->family > 255 || (__u32)rule->type >= LLSOCK_TYPE_SLOTS)
+		return 0;
+	return flat_push(list, &item);
+}
+
+/* Adds a v4 layer's @rule, of layer bit @layer, its type wildcard expanded. */
 static int push_rule(struct flat_list *list,
-		     const struct llsock_socket_attr *rule, __u16 layer)
+		     const struct llsock_rule_info *rule, __u16 layer)
 {
 	int type, first, last, err;
 
@@ -65,8 +104,16 @@ static int push_rule(struct flat_list *list,
 		return 0;
 	}
 	for (type = first; type <= last; type++) {
-		err = flat_push(list, rule->family, type, rule->protocol,
-				layer);
+		struct flat item = {
+			.space = LLSOCK_SPACE_RAW,
+			.any = rule->protocol == LLSOCK_ANY,
+			.allowed = layer,
+			.family = rule->family,
+			.type = type,
+			.protocol = rule->protocol,
+		};
+
+		err = flat_push(list, &item);
 		if (err)
 			return err;
 	}
@@ -96,12 +143,12 @@ static int build_table(const struct flat_list *list, __u32 table_id,
 		entry->key.table = table_id;
 		entry->key.family = first->family;
 		entry->key.type = first->type;
-		/* LLSOCK_ANY sorts first of its (family, type). */
-		if (first->protocol == LLSOCK_ANY)
+		entry->key.space = first->space;
+		/* "Any protocol" sorts first of its (space, family, type). */
+		if (first->any)
 			entry->value.allowed = list->items[i++].allowed;
 		for (n = 0; i + n < list->n &&
-		     list->items[i + n].family == first->family &&
-		     list->items[i + n].type == first->type; n++)
+		     same_entry(&list->items[i + n], first); n++)
 			;
 		if (n <= LLSOCK_INLINE_PROTOCOLS) {
 			entry->value.nr_protocols = n;
@@ -120,6 +167,7 @@ static int build_table(const struct flat_list *list, __u32 table_id,
 				p->key.table = table_id;
 				p->key.family = first->family;
 				p->key.type = first->type;
+				p->key.space = first->space;
 				p->key.protocol = list->items[i + j].protocol;
 				p->allowed = list->items[i + j].allowed;
 			}
@@ -131,7 +179,8 @@ static int build_table(const struct flat_list *list, __u32 table_id,
 
 int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 			unsigned int nr_layers, __u32 table_id,
-			struct llsock_table *table, __u16 *required)
+			struct llsock_table *table, __u16 *required,
+			__u16 *canonical)
 {
 	struct flat_list list = {};
 	unsigned int i;
@@ -140,22 +189,30 @@ int llsock_merge_layers(const struct llsock_ruleset *const *layers,
 
 	memset(table, 0, sizeof(*table));
 	*required = 0;
+	*canonical = 0;
 	if (nr_layers > LLSOCK_MAX_LAYERS)
 		return -E2BIG;
 
 	for (i = 0; i < nr_layers && !err; i++) {
 		const struct llsock_ruleset *layer = layers[i];
+		__u64 right = llsock_flavour_right(layer->flavour);
+		bool permission = layer->flavour == LLSOCK_FLAVOUR_PERMISSION;
 
 		/* A layer not handling socket creation is ignored. */
-		if (!(layer->handled_access_socket &
-		      LLSOCK_ACCESS_SOCKET_CREATE))
+		if (!(layer->handled & right))
 			continue;
 		*required |= 1U << i;
-		for (j = 0; j < layer->nr_rules && !err; j++)
-			if (layer->rules[j].allowed_access &
-			    LLSOCK_ACCESS_SOCKET_CREATE)
-				err = push_rule(&list, &layer->rules[j],
-						1U << i);
+		if (permission)
+			*canonical |= 1U << i;
+		for (j = 0; j < layer->nr_rules && !err; j++) {
+			const struct llsock_rule_info *rule = &layer->rules[j];
+
+			if (!(rule->allowed & right))
+				continue;
+			err = permission ?
+				      push_permission_rule(&list, rule, 1U << i) :
+				      push_rule(&list, rule, 1U << i);
+		}
 	}
 	if (err)
 		goto out;
@@ -189,6 +246,8 @@ static int compare_entry_keys(const void *a, const void *b)
 {
 	const struct llsock_rule_key *x = a, *y = b;
 
+	if (x->space != y->space)
+		return x->space < y->space ? -1 : 1;
 	return llsock_compare_keys(x->family, x->type, 0, y->family, y->type,
 				   0);
 }
@@ -197,40 +256,38 @@ static int compare_protocol_keys(const void *a, const void *b)
 {
 	const struct llsock_protocol_key *x = a, *y = b;
 
+	if (x->space != y->space)
+		return x->space < y->space ? -1 : 1;
 	return llsock_compare_keys(x->family, x->type, x->protocol, y->family,
 				   y->type, y->protocol);
 }
 
-bool llsock_table_allows(const struct llsock_table *table, __u16 required,
-			 int family, int type, int protocol)
+/* The layers allowing (@family, @type, @protocol) in one key space. */
+static __u16 space_allows(const struct llsock_table *table, __u8 space,
+			  int family, int type, int protocol)
 {
 	struct llsock_table_entry key = {
-		.key = { .family = family, .type = type },
+		.key = { .family = family, .type = type, .space = space },
 	};
 	const struct llsock_table_entry *entry = NULL;
 	const struct llsock_rule *rule;
 	__u16 allowed;
 	int i;
 
-	if (!required)
-		return true;
 	if (table->nr_entries)
 		entry = bsearch(&key, table->entries, table->nr_entries,
 				sizeof(key), compare_entry_keys);
 	if (!entry)
-		return false;
+		return 0;
 	rule = &entry->value;
 	allowed = rule->allowed;
-	if ((allowed & required) == required)
-		return true;
-
 	for (i = 0; i < rule->nr_protocols; i++)
 		if (rule->protocols[i].protocol == protocol)
 			allowed |= rule->protocols[i].allowed;
-	if (rule->overflow && protocol >= 0 && protocol <= LLSOCK_PROTOCOL_MAX) {
+	if (rule->overflow) {
 		struct llsock_protocol_entry pkey = {
 			.key = { .family = family, .type = type,
-				 .protocol = protocol },
+				 .space = space, .protocol = protocol },
 		};
 		const struct llsock_protocol_entry *found;
 
@@ -238,6 +295,22 @@ bool llsock_table_allows(const struct llsock_table *table, __u16 required,
 				sizeof(pkey), compare_protocol_keys);
 		if (found)
 			allowed |= found->allowed;
+	}
+	return allowed;
+}
+
+bool llsock_table_allows(const struct llsock_table *table, __u16 required,
+			 __u16 canonical, int family, int type, int protocol)
+{
+	__u16 allowed = 0;
+
+	if (required & ~canonical)
+		allowed |= space_allows(table, LLSOCK_SPACE_RAW, family, type,
+					protocol);
+	if (required & canonical) {
+		llsock_canonical_key(&family, &type, &protocol);
+		allowed |= space_allows(table, LLSOCK_SPACE_CANONICAL, family,
+					type, protocol);
 	}
 	return (allowed & required) == required;
 }

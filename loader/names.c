@@ -179,16 +179,25 @@ struct field {
 	bool wildcard;
 };
 
+/* v4 (SEMANTICS 2): small ranges, -1 or '*' for any type or protocol. */
 static const struct field fields[] = {
 	{ "family", LLSOCK_FAMILY_MAX, false },
 	{ "type", LLSOCK_TYPE_MAX, true },
 	{ "protocol", LLSOCK_PROTOCOL_MAX, true },
 };
 
+/* Permission (SEMANTICS 5): any __u32, '*' (or -1) for any protocol only. */
+static const struct field permission_fields[] = {
+	{ "family", 0xffffffffL, false },
+	{ "type", 0xffffffffL, false },
+	{ "protocol", 0xffffffffL, true },
+};
+
+/* A wildcard where the flavour has none: @wildcard_why says why. */
 static int parse_field(const struct field *field, const char *text,
 		       const struct name *names, const char *prefix,
-		       const char *names_hint, __s32 *out, char *err,
-		       size_t err_size)
+		       const char *names_hint, const char *wildcard_why,
+		       __s32 *out, char *err, size_t err_size)
 {
 	long value;
 	int named;
@@ -197,19 +206,19 @@ static int parse_field(const struct field *field, const char *text,
 		llsock_set_error(err, err_size, "empty %s", field->what);
 		return -EINVAL;
 	}
-	if (!strcmp(text, "*")) {
+	if (!strcmp(text, "*") ||
+	    (field->wildcard && parse_number(text, &value) &&
+	     value == LLSOCK_ANY)) {
 		if (!field->wildcard) {
-			llsock_set_error(err, err_size,
-				  "the family cannot be a wildcard: give one (e.g. inet, unix or 2)");
+			llsock_set_error(err, err_size, "%s", wildcard_why);
 			return -EINVAL;
 		}
 		*out = LLSOCK_ANY;
 		return 0;
 	}
 	if (parse_number(text, &value)) {
-		if ((field->wildcard && value == LLSOCK_ANY) ||
-		    (value >= 0 && value <= field->max)) {
-			*out = value;
+		if (value >= 0 && value <= field->max) {
+			*out = (__s32)(__u32)value;
 			return 0;
 		}
 		if (field->wildcard)
@@ -231,16 +240,44 @@ static int parse_field(const struct field *field, const char *text,
 	return -EINVAL;
 }
 
-int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
+/* The types a family-wide allow-list expands into: those Linux names. */
+static const int named_types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW,
+				   SOCK_RDM, SOCK_SEQPACKET, SOCK_DCCP,
+				   SOCK_PACKET };
+
+/*
+ * The permission flavour's refusal of a type wildcard, with the rules it
+ * stands for: "FAMILY.stream.PROTOCOL FAMILY.dgram.PROTOCOL ...".
+ */
+static void type_wildcard_error(const char *family, const char *protocol,
+				char *err, size_t err_size)
+{
+	char list[512];
+	size_t used = 0, i;
+
+	list[0] = '\0';
+	for (i = 0; i < sizeof(named_types) / sizeof(named_types[0]); i++) {
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s.%s.%s",
+				 i ? " " : "", family,
+				 llsock_type_name(named_types[i]), protocol);
+
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			break;
+		used += n;
+	}
+	llsock_set_error(err, err_size,
+		"%s.*.%s: the permission flavour has no type wildcard; a family-wide allow-list is one rule per type: %s",
+		family, protocol, list);
+}
+
+/* Splits "family.type.protocol" of @text into @buf: 0 or -EINVAL. */
+static int split_rule(const char *text, char *buf, size_t size, char **parts,
 		      char *err, size_t err_size)
 {
-	char buf[128], *parts[3], *dot;
-	const struct name *protocol_names;
-	const char *protocol_hint;
-	__s32 family, type, protocol;
-	int i, ret;
+	char *dot;
+	int i;
 
-	if (strlen(text) >= sizeof(buf)) {
+	if (strlen(text) >= size) {
 		llsock_set_error(err, err_size, "rule too long");
 		return -EINVAL;
 	}
@@ -260,46 +297,127 @@ int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
 			  text);
 		return -EINVAL;
 	}
+	return 0;
+}
 
-	ret = parse_field(&fields[0], parts[0], families, "AF_",
-			  "try unix, inet, inet6, netlink, packet, vsock, ... or a number",
-			  &family, err, err_size);
-	if (ret)
-		return ret;
-	ret = parse_field(&fields[1], parts[1], types, "SOCK_",
-			  "try stream, dgram, raw, seqpacket, rdm, packet or a number",
-			  &type, err, err_size);
-	if (ret)
-		return ret;
-	protocol_names = protocols_of(family);
+static const char *protocol_hint(int family, const struct name *names)
+{
 	switch (family) {
 	case AF_INET:
 	case AF_INET6:
-		protocol_hint = "use a name such as tcp, udp, sctp, icmp, mptcp, or a number";
-		break;
+		return "use a name such as tcp, udp, sctp, icmp, mptcp, or a number";
 	case AF_NETLINK:
-		protocol_hint = "use a name such as route, generic, audit, sock_diag, or a number";
-		break;
+		return "use a name such as route, generic, audit, sock_diag, or a number";
 	case AF_PACKET:
-		protocol_hint = "use all, ip, arp, ipv6, or a number (an ethertype in network byte order)";
-		break;
+		return "use all, ip, arp, ipv6, or a number (an ethertype in network byte order)";
 	default:
-		protocol_hint = protocol_names ? "or give a number" :
-			"this family has no protocol names: give a number";
+		return names ? "or give a number" :
+			       "this family has no protocol names: give a number";
 	}
-	ret = parse_field(&fields[2], parts[2], protocol_names,
-			  family == AF_INET || family == AF_INET6 ?
-			  "IPPROTO_" : "",
-			  protocol_hint, &protocol, err, err_size);
+}
+
+/* Reads @text as a rule of @flavour: the key, -1 standing for any. */
+static int parse_key(const char *text, enum llsock_flavour flavour,
+		     __s32 *family, __s32 *type, __s32 *protocol, char *err,
+		     size_t err_size)
+{
+	const struct field *f = flavour == LLSOCK_FLAVOUR_PERMISSION ?
+					permission_fields : fields;
+	const struct name *protocol_names;
+	char buf[128], *parts[3];
+	int ret;
+
+	ret = split_rule(text, buf, sizeof(buf), parts, err, err_size);
 	if (ret)
 		return ret;
+	ret = parse_field(&f[0], parts[0], families, "AF_",
+			  "try unix, inet, inet6, netlink, packet, vsock, ... or a number",
+			  "the family cannot be a wildcard: give one (e.g. inet, unix or 2)",
+			  family, err, err_size);
+	if (ret)
+		return ret;
+	if (!f[1].wildcard &&
+	    (!strcmp(parts[1], "*") || !strcmp(parts[1], "-1"))) {
+		type_wildcard_error(parts[0], parts[2], err, err_size);
+		return -EINVAL;
+	}
+	ret = parse_field(&f[1], parts[1], types, "SOCK_",
+			  "try stream, dgram, raw, seqpacket, rdm, packet or a number",
+			  NULL, type, err, err_size);
+	if (ret)
+		return ret;
+	protocol_names = protocols_of(*family);
+	return parse_field(&f[2], parts[2], protocol_names,
+			   *family == AF_INET || *family == AF_INET6 ?
+			   "IPPROTO_" : "",
+			   protocol_hint(*family, protocol_names), NULL,
+			   protocol, err, err_size);
+}
 
+int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
+		      char *err, size_t err_size)
+{
+	__s32 family, type, protocol;
+	int ret;
+
+	ret = parse_key(text, LLSOCK_FLAVOUR_V4, &family, &type, &protocol,
+			err, err_size);
+	if (ret)
+		return ret;
 	memset(rule, 0, sizeof(*rule));
 	rule->allowed_access = LLSOCK_ACCESS_SOCKET_CREATE;
 	rule->family = family;
 	rule->type = type;
 	rule->protocol = protocol;
 	return 0;
+}
+
+int llsock_parse_permission_rule(const char *text,
+				 struct llsock_permission_socket_attr *rule,
+				 char *err, size_t err_size)
+{
+	__s32 family, type, protocol;
+	int ret;
+
+	ret = parse_key(text, LLSOCK_FLAVOUR_PERMISSION, &family, &type,
+			&protocol, err, err_size);
+	if (ret)
+		return ret;
+	memset(rule, 0, sizeof(*rule));
+	rule->permissions = LLSOCK_PERMISSION_SOCKET_CREATE;
+	rule->family = family;
+	rule->type = type;
+	if (protocol == LLSOCK_ANY)
+		rule->wildcards = LLSOCK_SOCKET_WILDCARD_PROTOCOL;
+	else
+		rule->protocol = protocol;
+	return 0;
+}
+
+int llsock_add_rule_text(struct llsock_ruleset *ruleset, const char *text,
+			 char *err, size_t err_size)
+{
+	struct llsock_permission_socket_attr permission;
+	struct llsock_socket_attr v4;
+	int ret;
+
+	if (ruleset->flavour == LLSOCK_FLAVOUR_PERMISSION) {
+		ret = llsock_parse_permission_rule(text, &permission, err,
+						   err_size);
+		if (!ret)
+			ret = llsock_add_rule(ruleset,
+					      LLSOCK_RULE_SOCKET_PERMISSION,
+					      &permission, 0);
+	} else {
+		ret = llsock_parse_rule(text, &v4, err, err_size);
+		if (!ret)
+			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &v4,
+					      0);
+	}
+	if (ret && ret != -EINVAL)
+		llsock_set_error(err, err_size, "cannot add rule %s: %s", text,
+				 strerror(-ret));
+	return ret;
 }
 
 static char *strip(char *s)
@@ -318,17 +436,10 @@ static char *strip(char *s)
 static int add_text_rule(struct llsock_ruleset *ruleset, const char *text,
 			 const char *where, char *err, size_t err_size)
 {
-	struct llsock_socket_attr rule;
-	char why[192];
+	char why[640];
 	int ret;
 
-	ret = llsock_parse_rule(text, &rule, why, sizeof(why));
-	if (!ret) {
-		ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
-		if (ret)
-			snprintf(why, sizeof(why), "cannot add rule %s: %s",
-				 text, strerror(-ret));
-	}
+	ret = llsock_add_rule_text(ruleset, text, why, sizeof(why));
 	if (ret)
 		llsock_set_error(err, err_size, "%s%s", where, why);
 	return ret;
@@ -399,24 +510,34 @@ int llsock_parse_env(const char *value, struct llsock_ruleset *ruleset,
 	return ret ? ret : count;
 }
 
-static void format_field(char *buf, size_t size, int value, const char *name)
+/* A v4 value (-1 any) or a permission one (a __u32; @any apart). */
+static void format_field(char *buf, size_t size, int value, bool any,
+			 bool permission, const char *name)
 {
-	if (value == LLSOCK_ANY)
+	if (any)
 		snprintf(buf, size, "*");
 	else if (name)
 		snprintf(buf, size, "%s", name);
+	else if (permission)
+		snprintf(buf, size, "%u", (unsigned int)value);
 	else
 		snprintf(buf, size, "%d", value);
 }
 
-char *llsock_format_rule(const struct llsock_socket_attr *rule, char *buf,
+char *llsock_format_rule(const struct llsock_rule_info *rule, char *buf,
 			 size_t size)
 {
 	char family[24], type[24], protocol[24];
 	const char *family_name = llsock_family_name(rule->family);
+	/* Only a v4 rule says "any" in-band; a permission rule's -1 is 2^32 - 1. */
+	bool permission = rule->wildcards != 0 || rule->allowed &
+			  LLSOCK_PERMISSION_SOCKET_ALL;
+	bool v4 = !permission;
 
-	format_field(family, sizeof(family), rule->family, family_name);
+	format_field(family, sizeof(family), rule->family, false, permission,
+		     family_name);
 	format_field(type, sizeof(type), rule->type,
+		     v4 && rule->type == LLSOCK_ANY, permission,
 		     llsock_type_name(rule->type));
 	/*
 	 * Protocol 0 means "the default protocol" for most families: print
@@ -424,6 +545,9 @@ char *llsock_format_rule(const struct llsock_socket_attr *rule, char *buf,
 	 * where 0 has a name of its own (netlink route, SMC).
 	 */
 	format_field(protocol, sizeof(protocol), rule->protocol,
+		     v4 ? rule->protocol == LLSOCK_ANY :
+			  (rule->wildcards & LLSOCK_SOCKET_WILDCARD_PROTOCOL),
+		     permission,
 		     rule->protocol == 0 && (rule->family == AF_INET ||
 					     rule->family == AF_INET6) ?
 		     NULL : llsock_protocol_name(rule->family, rule->protocol));

@@ -82,16 +82,21 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		struct llsock_ruleset_attr attr = {
-			.handled_access_socket = infos[i].handled_access_socket,
-		};
 		struct stored_ruleset *stored = &snap->rulesets[i];
 
 		stored->id = ids[i];
-		ret = llsock_create_ruleset(&attr, sizeof(attr), 0,
-					    &stored->ruleset);
-		if (ret)
+		if (infos[i].flavour != LLSOCK_FLAVOUR_V4 &&
+		    infos[i].flavour != LLSOCK_FLAVOUR_PERMISSION) {
+			ret = -EUCLEAN;
 			goto out;
+		}
+		/* Written by the loader after its checks: not checked again. */
+		stored->ruleset = llsock_ruleset_new(infos[i].flavour,
+						     infos[i].handled);
+		if (!stored->ruleset) {
+			ret = -ENOMEM;
+			goto out;
+		}
 		snap->nr_rulesets++;
 	}
 
@@ -103,8 +108,9 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 		goto out;
 	for (i = 0; i < nr_rules; i++) {
 		struct llsock_ruleset *ruleset;
-		struct llsock_socket_attr rule = {
-			.allowed_access = allowed[i],
+		struct llsock_rule_info rule = {
+			.allowed = allowed[i],
+			.wildcards = rule_keys[i].wildcards,
 			.family = rule_keys[i].family,
 			.type = rule_keys[i].type,
 			.protocol = rule_keys[i].protocol,
@@ -114,7 +120,7 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 		ruleset = llsock_snapshot_ruleset(snap, rule_keys[i].ruleset);
 		if (!ruleset)
 			continue;
-		ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
+		ret = llsock_ruleset_insert(ruleset, &rule);
 		if (ret)
 			goto out;
 	}

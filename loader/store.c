@@ -34,7 +34,10 @@ void llsock_pin_path(const struct bpf_map *map, char *buf, size_t size)
 	snprintf(buf, size, LLSOCK_PIN_DIR "/%s", name);
 }
 
-/* Every map of the object is pinned, and reused here by its pin. */
+/*
+ * Every map of the object but the read-only data is pinned, and reused here
+ * by its pin.
+ */
 static int open_maps(struct llsock_store *store)
 {
 	char path[PATH_MAX];
@@ -42,6 +45,8 @@ static int open_maps(struct llsock_store *store)
 	int fd, ret;
 
 	bpf_object__for_each_map(map, store->skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;
 		llsock_pin_path(map, path, sizeof(path));
 		fd = bpf_obj_get(path);
 		if (fd < 0)

@@ -72,10 +72,17 @@ TEST_F(good_rule, parse)
 TEST_F(good_rule, format_round_trip)
 {
 	struct llsock_socket_attr again;
+	struct llsock_rule_info info;
 	char text[96];
 
 	ASSERT_EQ(0, llsock_parse_rule(variant->text, &self->rule, NULL, 0));
-	llsock_format_rule(&self->rule, text, sizeof(text));
+	info = (struct llsock_rule_info){
+		.allowed = self->rule.allowed_access,
+		.family = self->rule.family,
+		.type = self->rule.type,
+		.protocol = self->rule.protocol,
+	};
+	llsock_format_rule(&info, text, sizeof(text));
 	ASSERT_EQ(0, llsock_parse_rule(text, &again, self->err,
 				       sizeof(self->err)))
 	{
@@ -148,8 +155,9 @@ TEST_F(bad_rule, parse)
 
 TEST(format_names)
 {
-	struct llsock_socket_attr rule = { .family = AF_INET, .type = -1,
-					   .protocol = IPPROTO_TCP };
+	struct llsock_rule_info rule = { .allowed = LLSOCK_ACCESS_SOCKET_CREATE,
+					 .family = AF_INET, .type = -1,
+					 .protocol = IPPROTO_TCP };
 	char text[96];
 
 	ASSERT_STREQ("inet.*.tcp", llsock_format_rule(&rule, text,
@@ -354,7 +362,7 @@ TEST(merged_table_matches_model)
 		struct model_rule common[4];
 		struct llsock_table table;
 		unsigned int i, j;
-		__u16 required;
+		__u16 required, canonical;
 
 		/* Keys most layers share, so that some requests pass. */
 		for (j = 0; j < N(common); j++) {
@@ -387,7 +395,7 @@ TEST(merged_table_matches_model)
 			rulesets[i] = ruleset;
 		}
 		ASSERT_EQ(0, llsock_merge_layers(rulesets, nr_layers, 7,
-						 &table, &required));
+						 &table, &required, &canonical));
 		ASSERT_EQ((1U << nr_layers) - 1, required);
 		overflows += table.nr_protocols > 0;
 
@@ -399,7 +407,7 @@ TEST(merged_table_matches_model)
 				   &type, &protocol);
 			expected = model_verdict(layers, nr_layers, family,
 						 type, protocol);
-			got = llsock_table_allows(&table, required, family,
+			got = llsock_table_allows(&table, required, 0, family,
 						  type, protocol);
 			ASSERT_EQ(expected == 0, got)
 			{
@@ -428,7 +436,7 @@ TEST(merged_table_shape)
 	const struct llsock_ruleset *layers[1];
 	struct llsock_ruleset *ruleset = new_ruleset();
 	struct llsock_table table;
-	__u16 required;
+	__u16 required, canonical;
 	size_t i;
 	int p;
 
@@ -437,7 +445,7 @@ TEST(merged_table_shape)
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, -1));
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, 200, 6));
 	layers[0] = ruleset;
-	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required, &canonical));
 	ASSERT_EQ(16, table.nr_entries);
 	ASSERT_EQ(0, table.nr_protocols);
 	llsock_table_free(&table);
@@ -445,7 +453,7 @@ TEST(merged_table_shape)
 	/* Protocol rules go inline while they fit... */
 	for (p = 0; p < LLSOCK_INLINE_PROTOCOLS; p++)
 		ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_DGRAM, 100 + p));
-	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required, &canonical));
 	ASSERT_EQ(16, table.nr_entries);
 	ASSERT_EQ(0, table.nr_protocols);
 	for (i = 0; i < table.nr_entries; i++)
@@ -456,7 +464,7 @@ TEST(merged_table_shape)
 
 	/* ...and all go to the protocol entries when they do not. */
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, 7));
-	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required));
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required, &canonical));
 	ASSERT_EQ(16, table.nr_entries);
 	ASSERT_EQ(LLSOCK_INLINE_PROTOCOLS + 1, table.nr_protocols);
 	for (i = 0; i < table.nr_entries; i++) {
@@ -467,8 +475,8 @@ TEST(merged_table_shape)
 		ASSERT_EQ(table.entries[i].key.type == SOCK_DGRAM ? 0 : 1,
 			  rule->nr_protocols);
 	}
-	ASSERT_TRUE(llsock_table_allows(&table, 1, AF_INET, SOCK_DGRAM, 105));
-	ASSERT_TRUE(llsock_table_allows(&table, 1, AF_INET, SOCK_DGRAM, 7));
+	ASSERT_TRUE(llsock_table_allows(&table, 1, 0, AF_INET, SOCK_DGRAM, 105));
+	ASSERT_TRUE(llsock_table_allows(&table, 1, 0, AF_INET, SOCK_DGRAM, 7));
 	llsock_table_free(&table);
 	llsock_ruleset_free(ruleset);
 }
@@ -478,16 +486,16 @@ TEST(merge_too_many_layers)
 	const struct llsock_ruleset *layers[LLSOCK_MAX_LAYERS + 1];
 	struct llsock_ruleset *ruleset = new_ruleset();
 	struct llsock_table table;
-	__u16 required;
+	__u16 required, canonical;
 	int i;
 
 	ASSERT_NE(NULL, ruleset);
 	for (i = 0; i <= LLSOCK_MAX_LAYERS; i++)
 		layers[i] = ruleset;
 	ASSERT_EQ(-E2BIG, llsock_merge_layers(layers, LLSOCK_MAX_LAYERS + 1,
-					      1, &table, &required));
+					      1, &table, &required, &canonical));
 	ASSERT_EQ(0, llsock_merge_layers(layers, LLSOCK_MAX_LAYERS, 1,
-					 &table, &required));
+					 &table, &required, &canonical));
 	ASSERT_EQ(0xffff, required);
 	llsock_table_free(&table);
 	llsock_ruleset_free(ruleset);

@@ -276,7 +276,7 @@ TEST_F(key, range)
 TEST_F(rule, inet_packet_alias)
 {
 	struct llsock_ruleset *ruleset = self->ruleset.llsock;
-	const struct llsock_socket_attr *stored;
+	const struct llsock_rule_info *stored;
 
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_PACKET, 3));
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, 3));

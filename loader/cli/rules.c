@@ -92,18 +92,16 @@ static struct llsock_ruleset *new_ruleset(void)
 
 static int add_rule_text(struct llsock_ruleset *ruleset, const char *text)
 {
-	struct llsock_socket_attr rule;
-	char err[256];
+	char err[640];
 	int ret;
 
-	ret = llsock_parse_rule(text, &rule, err, sizeof(err));
-	if (ret) {
+	ret = llsock_add_rule_text(ruleset, text, err, sizeof(err));
+	if (ret == -EINVAL) {
 		cli_error("bad rule \"%s\": %s", text, err);
 		return EXIT_USAGE;
 	}
-	ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
 	if (ret) {
-		cli_error("cannot add rule \"%s\": %s", text, strerror(-ret));
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -180,7 +178,7 @@ int rules_make(int argc, char **argv, struct llsock_ruleset **ruleset)
  */
 void print_ruleset(const struct llsock_ruleset *ruleset, const char *indent)
 {
-	const struct llsock_socket_attr *rule;
+	const struct llsock_rule_info *rule;
 	char text[96];
 	size_t i;
 
