@@ -3,6 +3,10 @@
 #include <sys/socket.h>
 
 #include "model.h"
+#include "canon.h"
+
+static const struct llsock_canon_rule canon_rules[] = LLSOCK_CANON_RULES;
+#define NR_CANON_RULES (sizeof(canon_rules) / sizeof(canon_rules[0]))
 
 int model_create_ruleset(__u64 handled_socket)
 {
@@ -35,9 +39,62 @@ int model_add_rule(__u64 handled, __u32 flags, const void *attr,
 	if (family == AF_INET && type == SOCK_PACKET)
 		family = AF_PACKET;
 	stored->allowed = allowed;
+	stored->wildcards = 0;
 	stored->family = family;
 	stored->type = type;
 	stored->protocol = protocol;
+	return 0;
+}
+
+int model_create_permission_ruleset(__u64 handled_permissions)
+{
+	if (handled_permissions & ~MODEL_PERMISSION_SOCKET_CREATE)
+		return -EINVAL;
+	if (!handled_permissions)
+		return -ENOMSG;
+	return 0;
+}
+
+void model_canonical(int *family, int *type, int *protocol)
+{
+	llsock_canonical(canon_rules, NR_CANON_RULES, family, type, protocol);
+}
+
+int model_add_permission_rule(__u64 handled, __u32 flags, const void *attr,
+			      __u64 permissions, __u32 wildcards,
+			      __u32 family, __u32 type, __u32 protocol,
+			      struct model_rule *stored)
+{
+	int f = (int)family, t = (int)type, p = (int)protocol;
+
+	if (flags)
+		return -EINVAL;
+	if (!attr)
+		return -EFAULT;
+	if (!permissions)
+		return -ENOMSG;
+	if ((permissions | handled) != handled ||
+	    (permissions & ~MODEL_PERMISSION_SOCKET_CREATE))
+		return -EINVAL;
+	if (wildcards & ~MODEL_WILDCARD_PROTOCOL)
+		return -EINVAL;
+	if ((wildcards & MODEL_WILDCARD_PROTOCOL) && protocol)
+		return -EINVAL;
+	/*
+	 * "Rules are canonicalised at insertion": a rule for any protocol
+	 * names the sockets of every protocol of (family, type), so only the
+	 * rewrites that hold whatever the protocol apply to it.
+	 */
+	if (wildcards & MODEL_WILDCARD_PROTOCOL)
+		llsock_canonical_any_protocol(canon_rules, NR_CANON_RULES, &f,
+					      &t);
+	else
+		model_canonical(&f, &t, &p);
+	stored->allowed = permissions;
+	stored->wildcards = wildcards;
+	stored->family = f;
+	stored->type = t;
+	stored->protocol = p;
 	return 0;
 }
 
@@ -50,8 +107,29 @@ static bool layer_has(const struct model_layer *layer, int family, int type,
 		const struct model_rule *rule = &layer->rules[i];
 
 		if (rule->family == family && rule->type == type &&
-		    rule->protocol == protocol &&
+		    rule->protocol == protocol && !rule->wildcards &&
 		    (rule->allowed & MODEL_ACCESS_SOCKET_CREATE))
+			return true;
+	}
+	return false;
+}
+
+/* SEMANTICS 5: a rule for the canonical key, or for its (family, type). */
+static bool permission_layer_allows(const struct model_layer *layer,
+				    int family, int type, int protocol)
+{
+	size_t i;
+
+	model_canonical(&family, &type, &protocol);
+	for (i = 0; i < layer->nr_rules; i++) {
+		const struct model_rule *rule = &layer->rules[i];
+
+		if (!(rule->allowed & MODEL_PERMISSION_SOCKET_CREATE) ||
+		    rule->family != family || rule->type != type)
+			continue;
+		if (rule->wildcards & MODEL_WILDCARD_PROTOCOL)
+			return true;
+		if (rule->protocol == protocol)
 			return true;
 	}
 	return false;
@@ -65,6 +143,13 @@ int model_verdict(const struct model_layer *layers, size_t nr_layers,
 	for (i = 0; i < nr_layers; i++) {
 		const struct model_layer *layer = &layers[i];
 
+		if (layer->flavour == MODEL_PERMISSION) {
+			if (!(layer->handled & MODEL_PERMISSION_SOCKET_CREATE) ||
+			    permission_layer_allows(layer, family, type,
+						    protocol))
+				continue;
+			return EACCES;
+		}
 		if (!(layer->handled & MODEL_ACCESS_SOCKET_CREATE))
 			continue;
 		if (layer_has(layer, family, type, protocol) ||

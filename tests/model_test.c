@@ -29,6 +29,7 @@ static int add(struct model_layer *layer, int family, int type, int protocol)
 
 static void init_layer(struct model_layer *layer)
 {
+	layer->flavour = MODEL_V4;
 	layer->handled = ALLOW;
 	layer->nr_rules = 0;
 }
@@ -278,6 +279,119 @@ TEST(add_rule_agrees_with_libllsock)
 	}
 	ASSERT_EQ(5 * 3 * 11 * 11 * 11, checked);
 	llsock_ruleset_free(ruleset);
+}
+
+/* SEMANTICS 5. */
+#define PERM MODEL_PERMISSION_SOCKET_CREATE
+#define WILD MODEL_WILDCARD_PROTOCOL
+
+static void init_permission_layer(struct model_layer *layer)
+{
+	layer->flavour = MODEL_PERMISSION;
+	layer->handled = PERM;
+	layer->nr_rules = 0;
+}
+
+static int add_permission(struct model_layer *layer, __u32 wildcards,
+			  __u32 family, __u32 type, __u32 protocol)
+{
+	struct model_rule *rule = &layer->rules[layer->nr_rules];
+	int ret;
+
+	ret = model_add_permission_rule(layer->handled, 0, &dummy, PERM,
+					wildcards, family, type, protocol,
+					rule);
+	if (!ret)
+		layer->nr_rules++;
+	return ret;
+}
+
+TEST(permission_create_ruleset)
+{
+	ASSERT_EQ(0, model_create_permission_ruleset(PERM));
+	ASSERT_EQ(-ENOMSG, model_create_permission_ruleset(0));
+	/* Upstream's namespace and capability permissions: unknown here. */
+	ASSERT_EQ(-EINVAL, model_create_permission_ruleset(1));
+	ASSERT_EQ(-EINVAL, model_create_permission_ruleset(2));
+	ASSERT_EQ(-EINVAL, model_create_permission_ruleset(PERM << 1));
+}
+
+/* Each check of landlock_add_rule(), and the order between them. */
+TEST(permission_add_rule_order)
+{
+	struct model_rule stored;
+
+	ASSERT_EQ(-EINVAL, model_add_permission_rule(PERM, 1, NULL, 0, 9,
+						     0, 0, 1, &stored));
+	ASSERT_EQ(-EFAULT, model_add_permission_rule(PERM, 0, NULL, 0, 9, 0,
+						     0, 1, &stored));
+	ASSERT_EQ(-ENOMSG, model_add_permission_rule(PERM, 0, &dummy, 0, 9,
+						     0, 0, 1, &stored));
+	ASSERT_EQ(-EINVAL, model_add_permission_rule(PERM, 0, &dummy, 1, 0,
+						     2, 1, 0, &stored));
+	ASSERT_EQ(-EINVAL, model_add_permission_rule(PERM, 0, &dummy,
+						     PERM | 1, 0, 2, 1, 0,
+						     &stored));
+	ASSERT_EQ(-EINVAL, model_add_permission_rule(PERM, 0, &dummy, PERM,
+						     2, 2, 1, 0, &stored));
+	ASSERT_EQ(-EINVAL, model_add_permission_rule(PERM, 0, &dummy, PERM,
+						     WILD, 2, 1, 6, &stored));
+	/* Any value is accepted, even one no kernel has. */
+	ASSERT_EQ(0, model_add_permission_rule(PERM, 0, &dummy, PERM, 0,
+					       0xffffffff, 0xffffffff,
+					       0xffffffff, &stored));
+	ASSERT_EQ(-1, stored.family);
+	ASSERT_EQ(0, model_add_permission_rule(PERM, 0, &dummy, PERM, WILD,
+					       1, SOCK_RAW, 0, &stored));
+	/* A rule for any protocol takes its family's and type's rewrites. */
+	ASSERT_EQ(SOCK_DGRAM, stored.type);
+	ASSERT_EQ(0, stored.protocol);
+}
+
+/* Protocol 0 and the type's default are one key, both ways. */
+TEST(permission_canonical_twins)
+{
+	struct model_layer layers[2];
+
+	init_permission_layer(&layers[0]);
+	ASSERT_EQ(0, add_permission(&layers[0], 0, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, model_verdict(layers, 1, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, model_verdict(layers, 1, AF_INET, SOCK_STREAM,
+				   IPPROTO_TCP));
+	ASSERT_EQ(EACCES, model_verdict(layers, 1, AF_INET, SOCK_STREAM,
+					IPPROTO_MPTCP));
+	ASSERT_EQ(EACCES, model_verdict(layers, 1, AF_INET6, SOCK_STREAM, 0));
+
+	init_permission_layer(&layers[1]);
+	ASSERT_EQ(0, add_permission(&layers[1], 0, AF_INET, SOCK_STREAM,
+				    IPPROTO_TCP));
+	ASSERT_EQ(0, model_verdict(layers, 2, AF_INET, SOCK_STREAM, 0));
+	/* The v4 flavour keeps them apart: the same rule in a v4 layer. */
+	init_layer(&layers[1]);
+	ASSERT_EQ(0, add(&layers[1], AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, model_verdict(layers, 2, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, model_verdict(layers, 2, AF_INET, SOCK_STREAM,
+				   IPPROTO_TCP));
+}
+
+TEST(permission_wildcard_and_unknown_values)
+{
+	struct model_layer layer;
+
+	init_permission_layer(&layer);
+	ASSERT_EQ(0, add_permission(&layer, WILD, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, add_permission(&layer, 0, 200, 7, 9));
+	ASSERT_EQ(0, model_verdict(&layer, 1, AF_UNIX, SOCK_DGRAM, 0));
+	/* SOCK_RAW is a datagram socket for AF_UNIX. */
+	ASSERT_EQ(0, model_verdict(&layer, 1, AF_UNIX, SOCK_RAW, 0));
+	ASSERT_EQ(0, model_verdict(&layer, 1, AF_UNIX, SOCK_DGRAM, 77));
+	ASSERT_EQ(EACCES, model_verdict(&layer, 1, AF_UNIX, SOCK_STREAM, 0));
+	/* A rule for what no kernel has lets it through to the kernel. */
+	ASSERT_EQ(0, model_verdict(&layer, 1, 200, 7, 9));
+	ASSERT_EQ(EACCES, model_verdict(&layer, 1, 200, 7, 10));
+	/* A layer of the other flavour's right handles nothing here. */
+	layer.handled = ALLOW;
+	ASSERT_EQ(0, model_verdict(&layer, 1, AF_INET, SOCK_STREAM, 0));
 }
 
 TEST_HARNESS_MAIN

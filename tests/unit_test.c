@@ -547,4 +547,186 @@ TEST(canon_known_rewrites)
 	}
 }
 
+/*
+ * The table's family and type rewrites hold whatever the protocol, which
+ * is what lets a rule for any protocol be canonicalised on its own
+ * (llsock_canonical_any_protocol()); and canonical keys are fixed points.
+ */
+TEST(canon_table_shape)
+{
+	static const int values[] = { -1, 0, 1, 2, 3, 5, 6, 7, 10, 15, 16, 17,
+				      29, 33, 40, 132, 262, 768, 70000 };
+	unsigned int i, a, b, c;
+
+	for (i = 0; i < NR_CANON_RULES; i++) {
+		if (canon_rules[i].protocol == LLSOCK_CANON_ANY)
+			continue;
+		EXPECT_EQ(LLSOCK_CANON_ANY, canon_rules[i].to_family);
+		EXPECT_EQ(LLSOCK_CANON_ANY, canon_rules[i].to_type);
+	}
+	for (a = 0; a < N(values); a++)
+		for (b = 0; b < N(values); b++)
+			for (c = 0; c < N(values); c++) {
+				__s32 f = values[a], t = values[b],
+				      p = values[c], f2, t2, p2;
+
+				llsock_canonical(canon_rules, NR_CANON_RULES,
+						 &f, &t, &p);
+				f2 = f, t2 = t, p2 = p;
+				llsock_canonical(canon_rules, NR_CANON_RULES,
+						 &f2, &t2, &p2);
+				ASSERT_EQ(f, f2);
+				ASSERT_EQ(t, t2);
+				ASSERT_EQ(p, p2);
+			}
+}
+
+static struct llsock_ruleset *new_permission_ruleset(void)
+{
+	struct llsock_permission_ruleset_attr attr = {
+		.handled_permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
+	};
+	struct llsock_ruleset *ruleset;
+
+	return llsock_create_permission_ruleset(&attr, sizeof(attr), 0,
+						&ruleset) ? NULL : ruleset;
+}
+
+/* Values around every rewrite of the table, and a few it does not know. */
+static const int mixed_families[] = { 1, 2, 10, 15, 16, 17, 29, 40, 200 };
+static const int mixed_types[] = { 1, 2, 3, 5, 6, 10 };
+static const int mixed_protocols[] = { 0, 0, 1, 2, 6, 17, 33, 40, 132, 768,
+				       70000, -1 };
+
+/* A key of the round's common ones two times in three, else at random. */
+static void mixed_key(const int common[][3], int *f, int *t, int *p)
+{
+	const int *key = common[rng() % 3];
+	bool random = rng() % 3 == 0;
+
+	*f = random ? pick(mixed_families, N(mixed_families)) : key[0];
+	*t = random ? pick(mixed_types, N(mixed_types)) : key[1];
+	*p = random ? pick(mixed_protocols, N(mixed_protocols)) : key[2];
+}
+
+/*
+ * Stacks of both flavours, merged into one table, against the model layer
+ * by layer: the permission layers through the canonical key space.
+ */
+TEST(merged_table_matches_model_mixed)
+{
+	static struct model_layer layers[LLSOCK_MAX_LAYERS];
+	const struct llsock_ruleset *rulesets[LLSOCK_MAX_LAYERS];
+	unsigned int round, checked = 0, allowed = 0, mixed = 0;
+
+	rng_state = 7;
+	for (round = 0; round < 2000; round++) {
+		unsigned int nr_layers = 1 + rng() % (round % 4 ? 3 :
+						     LLSOCK_MAX_LAYERS);
+		struct llsock_table table;
+		__u16 required, canonical, permission = 0;
+		unsigned int i, j;
+		int common[3][3];
+
+		for (j = 0; j < 3; j++) {
+			common[j][0] = pick(mixed_families, N(mixed_families));
+			common[j][1] = pick(mixed_types, N(mixed_types));
+			common[j][2] = pick(mixed_protocols,
+					    N(mixed_protocols));
+		}
+
+		for (i = 0; i < nr_layers; i++) {
+			bool perm = rng() % 2;
+			struct llsock_ruleset *ruleset =
+				perm ? new_permission_ruleset() : new_ruleset();
+			unsigned int nr_rules = rng() % 8;
+
+			ASSERT_NE(NULL, ruleset);
+			memset(&layers[i], 0, sizeof(layers[i]));
+			layers[i].flavour = perm ? MODEL_PERMISSION : MODEL_V4;
+			layers[i].handled = perm ?
+				MODEL_PERMISSION_SOCKET_CREATE :
+				MODEL_ACCESS_SOCKET_CREATE;
+			permission |= perm << i;
+			for (j = 0; j < nr_rules; j++) {
+				struct model_rule *rule =
+					&layers[i].rules[layers[i].nr_rules++];
+				int f, t, p;
+
+				mixed_key((const int (*)[3])common, &f, &t,
+					  &p);
+
+				if (perm) {
+					struct llsock_permission_socket_attr a = {
+						.permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
+						.family = f,
+						.type = t,
+						.protocol = p,
+					};
+
+					/* -1: any protocol (0 with the wildcard). */
+					if (p == -1) {
+						a.wildcards = LLSOCK_SOCKET_WILDCARD_PROTOCOL;
+						a.protocol = 0;
+					}
+					ASSERT_EQ(0, model_add_permission_rule(
+						MODEL_PERMISSION_SOCKET_CREATE,
+						0, &a, a.permissions,
+						a.wildcards, a.family, a.type,
+						a.protocol, rule));
+					ASSERT_EQ(0, llsock_add_rule(ruleset,
+						LLSOCK_RULE_SOCKET_PERMISSION,
+						&a, 0));
+				} else {
+					ASSERT_EQ(0, model_add_rule(
+						MODEL_ACCESS_SOCKET_CREATE, 0,
+						rule, MODEL_ACCESS_SOCKET_CREATE,
+						f, rng() % 4 ? t : -1,
+						p > LLSOCK_PROTOCOL_MAX ? 300 : p,
+						rule));
+					ASSERT_EQ(0, add_rule(ruleset,
+							      rule->family,
+							      rule->type,
+							      rule->protocol));
+				}
+			}
+			rulesets[i] = ruleset;
+		}
+		ASSERT_EQ(0, llsock_merge_layers(rulesets, nr_layers, 3,
+						 &table, &required,
+						 &canonical));
+		ASSERT_EQ((1U << nr_layers) - 1, required);
+		ASSERT_EQ(permission, canonical);
+		mixed += canonical && canonical != required;
+
+		for (j = 0; j < 200; j++) {
+			int f, t, p, expected;
+			bool got;
+
+			mixed_key((const int (*)[3])common, &f, &t, &p);
+			expected = model_verdict(layers, nr_layers, f, t, p);
+			got = llsock_table_allows(&table, required, canonical,
+						  f, t, p);
+
+			ASSERT_EQ(expected == 0, got)
+			{
+				TH_LOG("round %u: %u layers (permission %#x), request %d.%d.%d: model %s, table %s",
+				       round, nr_layers, canonical, f, t, p,
+				       expected ? "denies" : "allows",
+				       got ? "allows" : "denies");
+			}
+			checked++;
+			allowed += got;
+		}
+		llsock_table_free(&table);
+		for (i = 0; i < nr_layers; i++)
+			llsock_ruleset_free((struct llsock_ruleset *)rulesets[i]);
+	}
+	TH_LOG("%u requests, %u allowed, %u mixed stacks", checked, allowed,
+	       mixed);
+	ASSERT_LT(checked / 20, allowed);
+	ASSERT_LT(checked / 10, checked - allowed);
+	ASSERT_LT(200, mixed);
+}
+
 TEST_HARNESS_MAIN
