@@ -193,15 +193,20 @@ static const struct field permission_fields[] = {
 	{ "protocol", 0xffffffffL, true },
 };
 
-/* A wildcard where the flavour has none: @wildcard_why says why. */
+/*
+ * One field: *@out, and *@any for a wildcard (*@out is then LLSOCK_ANY;
+ * a permission value of 2^32 - 1 is the same int, but not a wildcard).
+ * A wildcard where the flavour has none: @wildcard_why says why.
+ */
 static int parse_field(const struct field *field, const char *text,
 		       const struct name *names, const char *prefix,
 		       const char *names_hint, const char *wildcard_why,
-		       __s32 *out, char *err, size_t err_size)
+		       __s32 *out, bool *any, char *err, size_t err_size)
 {
 	long value;
 	int named;
 
+	*any = false;
 	if (!*text) {
 		llsock_set_error(err, err_size, "empty %s", field->what);
 		return -EINVAL;
@@ -214,6 +219,7 @@ static int parse_field(const struct field *field, const char *text,
 			return -EINVAL;
 		}
 		*out = LLSOCK_ANY;
+		*any = true;
 		return 0;
 	}
 	if (parse_number(text, &value)) {
@@ -316,11 +322,15 @@ static const char *protocol_hint(int family, const struct name *names)
 	}
 }
 
-/* Reads @text as a rule of @flavour: the key, -1 standing for any. */
+/*
+ * Reads @text as a rule of @flavour: the key, LLSOCK_ANY standing for any
+ * type or protocol, and *@any_protocol telling a wildcard from 2^32 - 1.
+ */
 static int parse_key(const char *text, enum llsock_flavour flavour,
-		     __s32 *family, __s32 *type, __s32 *protocol, char *err,
-		     size_t err_size)
+		     __s32 *family, __s32 *type, __s32 *protocol,
+		     bool *any_protocol, char *err, size_t err_size)
 {
+	bool any;
 	const struct field *f = flavour == LLSOCK_FLAVOUR_PERMISSION ?
 					permission_fields : fields;
 	const struct name *protocol_names;
@@ -333,7 +343,7 @@ static int parse_key(const char *text, enum llsock_flavour flavour,
 	ret = parse_field(&f[0], parts[0], families, "AF_",
 			  "try unix, inet, inet6, netlink, packet, vsock, ... or a number",
 			  "the family cannot be a wildcard: give one (e.g. inet, unix or 2)",
-			  family, err, err_size);
+			  family, &any, err, err_size);
 	if (ret)
 		return ret;
 	if (!f[1].wildcard &&
@@ -343,7 +353,7 @@ static int parse_key(const char *text, enum llsock_flavour flavour,
 	}
 	ret = parse_field(&f[1], parts[1], types, "SOCK_",
 			  "try stream, dgram, raw, seqpacket, rdm, packet or a number",
-			  NULL, type, err, err_size);
+			  NULL, type, &any, err, err_size);
 	if (ret)
 		return ret;
 	protocol_names = protocols_of(*family);
@@ -351,17 +361,18 @@ static int parse_key(const char *text, enum llsock_flavour flavour,
 			   *family == AF_INET || *family == AF_INET6 ?
 			   "IPPROTO_" : "",
 			   protocol_hint(*family, protocol_names), NULL,
-			   protocol, err, err_size);
+			   protocol, any_protocol, err, err_size);
 }
 
 int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
 		      char *err, size_t err_size)
 {
 	__s32 family, type, protocol;
+	bool any;
 	int ret;
 
 	ret = parse_key(text, LLSOCK_FLAVOUR_V4, &family, &type, &protocol,
-			err, err_size);
+			&any, err, err_size);
 	if (ret)
 		return ret;
 	memset(rule, 0, sizeof(*rule));
@@ -377,17 +388,18 @@ int llsock_parse_permission_rule(const char *text,
 				 char *err, size_t err_size)
 {
 	__s32 family, type, protocol;
+	bool any;
 	int ret;
 
 	ret = parse_key(text, LLSOCK_FLAVOUR_PERMISSION, &family, &type,
-			&protocol, err, err_size);
+			&protocol, &any, err, err_size);
 	if (ret)
 		return ret;
 	memset(rule, 0, sizeof(*rule));
 	rule->permissions = LLSOCK_PERMISSION_SOCKET_CREATE;
 	rule->family = family;
 	rule->type = type;
-	if (protocol == LLSOCK_ANY)
+	if (any)
 		rule->wildcards = LLSOCK_SOCKET_WILDCARD_PROTOCOL;
 	else
 		rule->protocol = protocol;

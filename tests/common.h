@@ -106,31 +106,48 @@ static inline void test_cgroup_remove(struct test_cgroup *cg)
 	llsock_gc();
 }
 
-/*
- * Binds to @cgroup a ruleset made of "family.type.protocol" rules, the
- * NULL-terminated list @first, @ap. Returns 0 or -errno.
- */
-static inline int bind_rules_v(const char *cgroup, const char *first,
-			       va_list ap)
+/* Creates a ruleset of the permission flavour, with no rule yet. */
+static inline struct llsock_ruleset *new_permission_ruleset(void)
 {
-	struct llsock_socket_attr rule;
+	struct llsock_permission_ruleset_attr attr = {
+		.handled_permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
+	};
+	struct llsock_ruleset *ruleset = NULL;
+
+	if (llsock_create_permission_ruleset(&attr, sizeof(attr), 0,
+					     &ruleset))
+		return NULL;
+	return ruleset;
+}
+
+/*
+ * Binds to @cgroup a ruleset of @flavour made of "family.type.protocol"
+ * rules, the NULL-terminated list @first, @ap. Returns 0 or -errno.
+ */
+static inline int bind_flavour_rules_v(const char *cgroup,
+				       enum llsock_flavour flavour,
+				       const char *first, va_list ap)
+{
 	struct llsock_ruleset *ruleset;
 	const char *text;
 	int ret = 0;
 
-	ruleset = new_ruleset();
+	ruleset = flavour == LLSOCK_FLAVOUR_PERMISSION ?
+			  new_permission_ruleset() : new_ruleset();
 	if (!ruleset)
 		return -ENOMEM;
-	for (text = first; text && !ret; text = va_arg(ap, const char *)) {
-		ret = llsock_parse_rule(text, &rule, NULL, 0);
-		if (!ret)
-			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET,
-					      &rule, 0);
-	}
+	for (text = first; text && !ret; text = va_arg(ap, const char *))
+		ret = llsock_add_rule_text(ruleset, text, NULL, 0);
 	if (!ret)
 		ret = llsock_bind_cgroup(ruleset, cgroup);
 	llsock_ruleset_free(ruleset);
 	return ret;
+}
+
+static inline int bind_rules_v(const char *cgroup, const char *first,
+			       va_list ap)
+{
+	return bind_flavour_rules_v(cgroup, LLSOCK_FLAVOUR_V4, first, ap);
 }
 
 static inline int bind_rules(const char *cgroup, const char *first, ...)

@@ -36,6 +36,8 @@ _Static_assert(sizeof(struct llsock_socket_attr) ==
 #endif
 
 struct stack {
+	/* Of the layers push_layer() adds from now on: v4 by default. */
+	enum llsock_flavour flavour;
 	struct test_cgroup cg;			/* llsock */
 	int fds[LLSOCK_MAX_LAYERS + 1];		/* native, one per layer */
 	int layers;
@@ -124,6 +126,9 @@ static inline int native_push_v(struct stack *stack, const char *first,
 	const char *text;
 	int fd, ret = 0;
 
+	/* Native permission layers: not in this backend yet. */
+	if (stack->flavour != LLSOCK_FLAVOUR_V4)
+		return -EOPNOTSUPP;
 	if (stack->layers > LLSOCK_MAX_LAYERS)
 		return -E2BIG;
 	fd = native_create_ruleset(&attr, sizeof(attr), 0);
@@ -159,7 +164,7 @@ static inline int llsock_push_v(struct stack *stack, const char *first,
 	snprintf(path, sizeof(path), "%s/l%d", cg->top, stack->layers + 1);
 	if (mkdir(path, 0755))
 		return -errno;
-	ret = bind_rules_v(path, first, ap);
+	ret = bind_flavour_rules_v(path, stack->flavour, first, ap);
 	if (ret) {
 		rmdir(path);
 		return ret;

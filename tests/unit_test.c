@@ -179,6 +179,40 @@ TEST(format_names)
 							     sizeof(text)));
 }
 
+/* The permission flavour's text: '*' for the protocol only, u32 values. */
+TEST(permission_parse)
+{
+	struct llsock_permission_socket_attr rule;
+	char err[640];
+
+	ASSERT_EQ(0, llsock_parse_permission_rule("inet.dgram.*", &rule, err,
+						  sizeof(err)));
+	ASSERT_EQ(LLSOCK_SOCKET_WILDCARD_PROTOCOL, rule.wildcards);
+	ASSERT_EQ(0, rule.protocol);
+	ASSERT_EQ(0, llsock_parse_permission_rule("inet.dgram.-1", &rule, err,
+						  sizeof(err)));
+	ASSERT_EQ(LLSOCK_SOCKET_WILDCARD_PROTOCOL, rule.wildcards);
+	/* 2^32 - 1 is a protocol like any other, not the wildcard. */
+	ASSERT_EQ(0, llsock_parse_permission_rule("inet.dgram.4294967295",
+						  &rule, err, sizeof(err)));
+	ASSERT_EQ(0, rule.wildcards);
+	ASSERT_EQ(0xffffffffU, rule.protocol);
+	ASSERT_EQ(0, llsock_parse_permission_rule("300.77.70000", &rule, err,
+						  sizeof(err)));
+	ASSERT_EQ(300, rule.family);
+	ASSERT_EQ(-EINVAL, llsock_parse_permission_rule("inet.dgram.4294967296",
+							&rule, err,
+							sizeof(err)));
+	ASSERT_EQ(-EINVAL, llsock_parse_permission_rule("*.stream.0", &rule,
+							err, sizeof(err)));
+	ASSERT_EQ(-EINVAL, llsock_parse_permission_rule("inet.*.tcp", &rule,
+							err, sizeof(err)));
+	ASSERT_STREQ("inet.*.tcp: the permission flavour has no type wildcard; a family-wide allow-list is one rule per type: inet.stream.tcp inet.dgram.tcp inet.raw.tcp inet.rdm.tcp inet.seqpacket.tcp inet.dccp.tcp inet.packet.tcp",
+		     err);
+	ASSERT_EQ(-EINVAL, llsock_parse_permission_rule("unix.-1.*", &rule,
+							err, sizeof(err)));
+}
+
 static int parse_policy_text(const char *text, struct llsock_ruleset *ruleset,
 			     char *err, size_t size)
 {
@@ -579,17 +613,6 @@ TEST(canon_table_shape)
 				ASSERT_EQ(t, t2);
 				ASSERT_EQ(p, p2);
 			}
-}
-
-static struct llsock_ruleset *new_permission_ruleset(void)
-{
-	struct llsock_permission_ruleset_attr attr = {
-		.handled_permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
-	};
-	struct llsock_ruleset *ruleset;
-
-	return llsock_create_permission_ruleset(&attr, sizeof(attr), 0,
-						&ruleset) ? NULL : ruleset;
 }
 
 /* Values around every rewrite of the table, and a few it does not know. */
