@@ -66,10 +66,10 @@ $(BUILD)/vmlinux.h: vmlinux.h.gen | $(BUILD)/.deps
 # llsock's BPF object (bpf/), and the tests' own (tests/*.bpf.c).
 vpath %.bpf.c bpf tests
 
-$(BUILD)/%.bpf.o: %.bpf.c bpf/llsock.h bpf/hook.h $(BUILD)/vmlinux.h
+$(BUILD)/%.bpf.o: %.bpf.c $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-		$(WARNINGS) -I$(BUILD) -Ibpf -c $< -o $@
+		$(WARNINGS) $(DEPFLAGS) -I$(BUILD) -Ibpf -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
 # Made through the patterns above, kept all the same.
@@ -103,7 +103,7 @@ $(BUILD)/static/llsock: $(CLI_OBJS) $(BUILD)/libllsock.a | $(BUILD)/static
 	$(call msg,CCLD,$@)
 	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(wildcard $(BUILD)/*.bpf.d)
 
 include tests/tests.mk
 include tests/bench.mk

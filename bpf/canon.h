@@ -51,16 +51,18 @@ struct llsock_canon_rule {
 #define LLSOCK_CANON_A	LLSOCK_CANON_ANY
 
 /*
- * Applied in this order, each to the result of those before it. The
- * numbers are Linux's (AF_*, SOCK_*, IPPROTO_*, PF_*), the same on every
- * architecture for these families.
+ * Applied in this order, each to the result of those before it. Sorted by
+ * family, and no rewrite lowers a family, so a lookup stops at the first
+ * rule of a higher family (tests/unit_test.c checks both). The numbers are
+ * Linux's (AF_*, SOCK_*, IPPROTO_*, PF_*), the same on every architecture
+ * for these families.
  */
 #define LLSOCK_CANON_RULES {						\
-	/* AF_INET + SOCK_PACKET is a packet socket, before any LSM. */	\
-	{ 2, 10, LLSOCK_CANON_A, 17, LLSOCK_CANON_A, LLSOCK_CANON_A },	\
 	/* AF_UNIX: SOCK_RAW is SOCK_DGRAM; PF_UNIX as protocol is 0. */	\
 	{ 1, 3, LLSOCK_CANON_A, LLSOCK_CANON_A, 2, LLSOCK_CANON_A },	\
 	{ 1, LLSOCK_CANON_A, 1, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
+	/* AF_INET + SOCK_PACKET is a packet socket, before any LSM. */	\
+	{ 2, 10, LLSOCK_CANON_A, 17, LLSOCK_CANON_A, LLSOCK_CANON_A },	\
 	/* AF_INET, AF_INET6: protocol 0 is the type's default. */	\
 	{ 2, 1, 0, LLSOCK_CANON_A, LLSOCK_CANON_A, 6 },	/* TCP */	\
 	{ 2, 2, 0, LLSOCK_CANON_A, LLSOCK_CANON_A, 17 },	/* UDP */	\
@@ -70,16 +72,14 @@ struct llsock_canon_rule {
 	{ 10, 2, 0, LLSOCK_CANON_A, LLSOCK_CANON_A, 17 },		\
 	{ 10, 5, 0, LLSOCK_CANON_A, LLSOCK_CANON_A, 132 },		\
 	{ 10, 6, 0, LLSOCK_CANON_A, LLSOCK_CANON_A, 33 },		\
+	/* AF_KEY: PF_KEY_V2 as protocol is 0. */			\
+	{ 15, LLSOCK_CANON_A, 2, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 	/*								\
 	 * AF_PACKET keeps its protocol (an ethertype) for itself, not	\
 	 * in sk_protocol: SO_PROTOCOL says 0, whatever was asked.	\
 	 */								\
 	{ 17, LLSOCK_CANON_A, LLSOCK_CANON_A, LLSOCK_CANON_A,		\
 	  LLSOCK_CANON_A, 0 },						\
-	/* AF_KEY: PF_KEY_V2 as protocol is 0. */			\
-	{ 15, LLSOCK_CANON_A, 2, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
-	/* AF_VSOCK: PF_VSOCK as protocol is 0. */			\
-	{ 40, LLSOCK_CANON_A, 40, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 	/*								\
 	 * AF_CAN: CAN_RAW, CAN_BCM and CAN_ISOTP sockets do not keep	\
 	 * their protocol in sk_protocol either; CAN_J1939 (7) does.	\
@@ -87,6 +87,8 @@ struct llsock_canon_rule {
 	{ 29, LLSOCK_CANON_A, 1, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 	{ 29, LLSOCK_CANON_A, 2, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 	{ 29, LLSOCK_CANON_A, 6, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
+	/* AF_VSOCK: PF_VSOCK as protocol is 0. */			\
+	{ 40, LLSOCK_CANON_A, 40, LLSOCK_CANON_A, LLSOCK_CANON_A, 0 },	\
 }
 
 static inline __attribute__((always_inline)) bool
@@ -115,6 +117,9 @@ llsock_canonical(const struct llsock_canon_rule *rules, int nr_rules,
 	for (i = 0; i < nr_rules; i++) {
 		const struct llsock_canon_rule *rule = &rules[i];
 
+		/* Sorted by family: no rule further on applies. */
+		if (rule->family > *family)
+			break;
 		if (rule->family != *family ||
 		    !llsock_canon_matches(rule->type, *type) ||
 		    !llsock_canon_matches(rule->protocol, *protocol))
@@ -141,6 +146,8 @@ llsock_canonical_any_protocol(const struct llsock_canon_rule *rules,
 	for (i = 0; i < nr_rules; i++) {
 		const struct llsock_canon_rule *rule = &rules[i];
 
+		if (rule->family > *family)
+			break;
 		if (rule->family != *family ||
 		    rule->protocol != LLSOCK_CANON_ANY ||
 		    !llsock_canon_matches(rule->type, *type))

@@ -135,6 +135,8 @@ static const char *const group_titles[] = {
 };
 
 #define LAYERS_16 "layers-16/l1/l2/l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14/l15/l16"
+#define PERM_16 "perm-16/l1/l2/l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14/l15/l16"
+#define MIXED_16 "mixed-16/l1/l2/l3/l4/l5/l6/l7/l8/l9/l10/l11/l12/l13/l14/l15/l16"
 
 static struct row rows[] = {
 	{ 0, PHASE_EMPTY, ROLE_INFO, "unrestricted, nothing bound anywhere",
@@ -153,6 +155,14 @@ static struct row rows[] = {
 	  "layers-4/l1/l2/l3/l4", CALL_SOCKET, CALL_SOCKET },
 	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "stack of 16 layers",
 	  LAYERS_16, CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "permission: 1 layer, 1 rule",
+	  "perm-1", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "permission: 1 layer, 10000 rules",
+	  "perm-10000", CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "permission: stack of 16 layers",
+	  PERM_16, CALL_SOCKET, CALL_SOCKET },
+	{ 0, PHASE_BOUND, ROLE_RESTRICTED, "16 layers, v4 and permission in turn",
+	  MIXED_16, CALL_SOCKET, CALL_SOCKET },
 	{ 0, PHASE_BOUND, ROLE_INFO, "1 layer, allowed by unix.*.* only",
 	  "wildcard", CALL_SOCKET, CALL_SOCKET },
 	{ 0, PHASE_BOUND, ROLE_INFO, "1 layer, task 2 cgroups below it",
@@ -234,7 +244,8 @@ static int make_cgroup(const char *cgroup)
  * @fillers more rules with distinct keys that no measured call asks for:
  * inet.{stream,dgram,raw,seqpacket}.(1000 + i).
  */
-static int bind_layer(const char *cgroup, const char *const *rules, int fillers)
+static int bind_flavour_layer(const char *cgroup, enum llsock_flavour flavour,
+			      const char *const *rules, int fillers)
 {
 	static const int filler_types[] = {
 		SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET,
@@ -242,32 +253,47 @@ static int bind_layer(const char *cgroup, const char *const *rules, int fillers)
 	struct llsock_ruleset_attr attr = {
 		.handled_access_socket = LLSOCK_ACCESS_SOCKET_CREATE,
 	};
-	struct llsock_socket_attr rule;
+	struct llsock_permission_ruleset_attr pattr = {
+		.handled_permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
+	};
+	bool permission = flavour == LLSOCK_FLAVOUR_PERMISSION;
 	struct llsock_ruleset *ruleset;
-	char path[PATH_MAX], err[128] = "";
+	char path[PATH_MAX], err[640] = "";
 	int ret, i;
 
-	ret = llsock_create_ruleset(&attr, sizeof(attr), 0, &ruleset);
+	ret = permission ? llsock_create_permission_ruleset(&pattr,
+							    sizeof(pattr), 0,
+							    &ruleset) :
+			   llsock_create_ruleset(&attr, sizeof(attr), 0,
+						 &ruleset);
 	if (ret)
 		return fail(ret, "create a ruleset for %s", cgroup);
 	for (; *rules; rules++) {
-		ret = llsock_parse_rule(*rules, &rule, err, sizeof(err));
-		if (!ret)
-			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET,
-					      &rule, 0);
+		ret = llsock_add_rule_text(ruleset, *rules, err, sizeof(err));
 		if (ret) {
 			ret = fail(ret, "add rule %s (%s)", *rules, err);
 			goto out;
 		}
 	}
 	for (i = 0; i < fillers; i++) {
-		rule = (struct llsock_socket_attr){
+		struct llsock_socket_attr rule = {
 			.allowed_access = LLSOCK_ACCESS_SOCKET_CREATE,
 			.family = AF_INET,
 			.type = filler_types[i % 4],
 			.protocol = 1000 + i,
 		};
-		ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &rule, 0);
+		struct llsock_permission_socket_attr prule = {
+			.permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
+			.family = AF_INET,
+			.type = filler_types[i % 4],
+			.protocol = 1000 + i,
+		};
+
+		ret = permission ? llsock_add_rule(ruleset,
+						   LLSOCK_RULE_SOCKET_PERMISSION,
+						   &prule, 0) :
+				   llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET,
+						   &rule, 0);
 		if (ret) {
 			ret = fail(ret, "add filler rule %d", i);
 			goto out;
@@ -282,8 +308,17 @@ out:
 	return ret;
 }
 
-/* Binds a one-rule layer to each of @depth nested cgroups under @top. */
-static int bind_stack(const char *top, int depth)
+static int bind_layer(const char *cgroup, const char *const *rules, int fillers)
+{
+	return bind_flavour_layer(cgroup, LLSOCK_FLAVOUR_V4, rules, fillers);
+}
+
+/*
+ * Binds a one-rule layer to each of @depth nested cgroups under @top: of
+ * the v4 flavour, of the permission one (@permission 1), or of each in
+ * turn (@permission 2).
+ */
+static int bind_flavour_stack(const char *top, int depth, int permission)
 {
 	static const char *const allow[] = { "unix.dgram.0", NULL };
 	char cgroup[PATH_MAX];
@@ -296,11 +331,20 @@ static int bind_stack(const char *top, int depth)
 		ret = make_cgroup(cgroup);
 		if (ret)
 			return fail(ret, "create cgroup %s", cgroup);
-		ret = bind_layer(cgroup, allow, 0);
+		ret = bind_flavour_layer(cgroup,
+					 permission == 1 ||
+					 (permission == 2 && i % 2) ?
+					 LLSOCK_FLAVOUR_PERMISSION :
+					 LLSOCK_FLAVOUR_V4, allow, 0);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static int bind_stack(const char *top, int depth)
+{
+	return bind_flavour_stack(top, depth, 0);
 }
 
 static int bind_all(void)
@@ -325,7 +369,13 @@ static int bind_all(void)
 	    (ret = bind_layer("denied", other, 0)) ||
 	    (ret = bind_stack("layers-1", 1)) ||
 	    (ret = bind_stack("layers-4", 4)) ||
-	    (ret = bind_stack("layers-16", 16)))
+	    (ret = bind_stack("layers-16", 16)) ||
+	    (ret = bind_flavour_layer("perm-1", LLSOCK_FLAVOUR_PERMISSION,
+				      allow, 0)) ||
+	    (ret = bind_flavour_layer("perm-10000", LLSOCK_FLAVOUR_PERMISSION,
+				      allow, 9999)) ||
+	    (ret = bind_flavour_stack("perm-16", 16, 1)) ||
+	    (ret = bind_flavour_stack("mixed-16", 16, 2)))
 		return ret;
 	return 0;
 }
@@ -335,7 +385,8 @@ static int make_all_cgroups(void)
 	static const char *const plain[] = {
 		"free", "sibling", "rules-1", "rules-100", "rules-10000",
 		"wildcard", "below/a/b", "denied", "layers-1/l1",
-		"layers-4/l1/l2/l3/l4", LAYERS_16,
+		"layers-4/l1/l2/l3/l4", LAYERS_16, "perm-1", "perm-10000",
+		PERM_16, MIXED_16,
 	};
 	unsigned int i;
 	int ret;

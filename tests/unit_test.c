@@ -593,6 +593,13 @@ TEST(canon_table_shape)
 	unsigned int i, a, b, c;
 
 	for (i = 0; i < NR_CANON_RULES; i++) {
+		/* Sorted by family; a rewrite never lowers the family. */
+		if (i)
+			EXPECT_LE(canon_rules[i - 1].family,
+				  canon_rules[i].family);
+		if (canon_rules[i].to_family != LLSOCK_CANON_ANY)
+			EXPECT_GT(canon_rules[i].to_family,
+				  canon_rules[i].family);
 		if (canon_rules[i].protocol == LLSOCK_CANON_ANY)
 			continue;
 		EXPECT_EQ(LLSOCK_CANON_ANY, canon_rules[i].to_family);
