@@ -26,7 +26,7 @@ struct rule_source {
 	enum llsock_flavour flavour;
 };
 
-/* --allow, --file and --flavour, in the order given; read by rules_make(). */
+/* --allow and --file in the order given, and --flavour; read by rules_make(). */
 static struct {
 	struct rule_source *v;
 	unsigned int nr;
@@ -142,14 +142,32 @@ static int add_rule_text(struct llsock_ruleset *ruleset, const char *text)
 	return 0;
 }
 
+/* Reads @file whole into @src: 0 or -errno. */
+static int read_whole(FILE *file, struct rule_source *src)
+{
+	size_t room = 0, n;
+	char *data;
+
+	do {
+		if (src->size == room) {
+			room = room ? 2 * room : 4096;
+			data = realloc(src->data, room);
+			if (!data)
+				return -ENOMEM;
+			src->data = data;
+		}
+		n = fread(src->data + src->size, 1, room - src->size, file);
+		src->size += n;
+	} while (n);
+	return ferror(file) ? -(errno ? errno : EIO) : 0;
+}
+
 /* Reads the POLICY of @src whole, and its flavour line: 0 or the status. */
 static int read_policy_file(struct rule_source *src)
 {
 	char err[LLSOCK_ERR_SIZE];
-	size_t room = 0, n;
 	struct stat st;
 	FILE *file;
-	char *data;
 	int ret;
 
 	file = strcmp(src->text, "-") ? fopen(src->text, "re") : stdin;
@@ -159,32 +177,20 @@ static int read_policy_file(struct rule_source *src)
 		return EXIT_USAGE;
 	}
 	/* fopen() opens a directory; reading it would say less than this. */
-	if (fstat(fileno(file), &st) == 0 && S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
-		goto read_error;
-	}
-	do {
-		if (src->size == room) {
-			room = room ? 2 * room : 4096;
-			data = realloc(src->data, room);
-			if (!data) {
-				cli_error("cannot read policy %s: %s",
-					  src->text, strerror(ENOMEM));
-				ret = EXIT_KERNEL;
-				goto out;
-			}
-			src->data = data;
-		}
-		n = fread(src->data + src->size, 1, room - src->size, file);
-		src->size += n;
-	} while (n);
-	if (ferror(file))
-		goto read_error;
-	ret = 0;
-	if (!src->size)
-		goto out;
+	if (fstat(fileno(file), &st) == 0 && S_ISDIR(st.st_mode))
+		ret = -EISDIR;
+	else
+		ret = read_whole(file, src);
 	if (file != stdin)
 		fclose(file);
+	if (ret) {
+		cli_error("cannot read policy %s: %s", src->text,
+			  strerror(-ret));
+		return ret == -ENOMEM ? EXIT_KERNEL : EXIT_USAGE;
+	}
+	/* fmemopen() of nothing fails, and nothing declares no flavour. */
+	if (!src->size)
+		return 0;
 	file = fmemopen(src->data, src->size, "r");
 	if (!file) {
 		cli_error("cannot read policy %s: %s", src->text,
@@ -193,18 +199,12 @@ static int read_policy_file(struct rule_source *src)
 	}
 	src->declared = llsock_policy_flavour(file, &src->flavour, err,
 					      sizeof(err));
+	fclose(file);
 	if (src->declared < 0) {
 		cli_error("bad policy %s: %s", src->text, err);
-		ret = EXIT_USAGE;
+		return EXIT_USAGE;
 	}
-	goto out;
-read_error:
-	cli_error("cannot read policy %s: %s", src->text, strerror(errno));
-	ret = EXIT_USAGE;
-out:
-	if (file != stdin)
-		fclose(file);
-	return ret;
+	return 0;
 }
 
 static int add_policy_file(struct llsock_ruleset *ruleset,
