@@ -496,12 +496,13 @@ static int parse_directive(char *text, unsigned int lineno,
 			   size_t err_size)
 {
 	static const char word[] = "flavour";
+	size_t len = sizeof(word) - 1;
 	char *name, *end;
 
-	if (strncmp(text, word, sizeof(word) - 1) ||
-	    (text[sizeof(word) - 1] && !isspace((unsigned char)text[sizeof(word) - 1])))
+	if (strncmp(text, word, len) ||
+	    (text[len] && !isspace((unsigned char)text[len])))
 		return 0;
-	name = strip(text + sizeof(word) - 1);
+	name = strip(text + len);
 	end = name + strcspn(name, " \t");
 	if (!*name || *end) {
 		llsock_set_error(err, err_size,

@@ -26,7 +26,7 @@ struct rule_source {
 	enum llsock_flavour flavour;
 };
 
-/* --allow and --file in the order given, and --flavour; read by rules_make(). */
+/* --allow and --file in the order given, and --flavour: for rules_make(). */
 static struct {
 	struct rule_source *v;
 	unsigned int nr;
