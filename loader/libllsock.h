@@ -311,16 +311,35 @@ int llsock_parse_rule(const char *text, struct llsock_socket_attr *rule,
 int llsock_parse_permission_rule(const char *text,
 				 struct llsock_permission_socket_attr *rule,
 				 char *err, size_t err_size);
+/*
+ * The text functions below write their reason for a failure to @err; one
+ * of LLSOCK_ERR_SIZE bytes holds any of them whole (a refused type
+ * wildcard lists its expansion).
+ */
+#define LLSOCK_ERR_SIZE		2048
 /* Adds the rule @text to @ruleset, of either flavour, read as its flavour
  * reads it: 0, or -errno with the reason in @err. */
 int llsock_add_rule_text(struct llsock_ruleset *ruleset, const char *text,
 			 char *err, size_t err_size);
 /*
- * One rule per line, '#' starts a comment; returns the number of rules or
- * -EINVAL with "LINE: reason" in @err.
+ * A policy: one rule per line, '#' starts a comment. Before its first rule,
+ * a line "flavour v4" or "flavour permission" may say which flavour of
+ * ruleset it is written for. Returns the number of rules or -EINVAL with
+ * "line N: reason" in @err, also for a flavour line after a rule, a second
+ * one, or one that names a flavour other than @ruleset's.
  */
 int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
 			char *err, size_t err_size);
+/*
+ * The flavour a policy declares, to create its ruleset with: reads @file up
+ * to its first rule, and returns the number of its flavour line with
+ * *@flavour set, 0 when it has none before its first rule, or -EINVAL (a
+ * bad flavour line) or -EIO with "line N: reason" in @err.
+ */
+int llsock_policy_flavour(FILE *file, enum llsock_flavour *flavour,
+			  char *err, size_t err_size);
+/* "v4" or "permission" (as llsock_flavour_name() says): 0, else -EINVAL. */
+int llsock_flavour_parse(const char *name, enum llsock_flavour *flavour);
 /* LL_SOCKET_CREATE: colon-separated numeric family.type.protocol. */
 int llsock_parse_env(const char *value, struct llsock_ruleset *ruleset,
 		     char *err, size_t err_size);

@@ -258,7 +258,7 @@ static const int named_types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW,
 static void type_wildcard_error(const char *family, const char *protocol,
 				char *err, size_t err_size)
 {
-	char list[512];
+	char list[LLSOCK_ERR_SIZE / 2];
 	size_t used = 0, i;
 
 	list[0] = '\0';
@@ -448,7 +448,7 @@ static char *strip(char *s)
 static int add_text_rule(struct llsock_ruleset *ruleset, const char *text,
 			 const char *where, char *err, size_t err_size)
 {
-	char why[640];
+	char why[LLSOCK_ERR_SIZE];
 	int ret;
 
 	ret = llsock_add_rule_text(ruleset, text, why, sizeof(why));
@@ -457,45 +457,151 @@ static int add_text_rule(struct llsock_ruleset *ruleset, const char *text,
 	return ret;
 }
 
-int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
-			char *err, size_t err_size)
+int llsock_flavour_parse(const char *name, enum llsock_flavour *flavour)
 {
-	char line[512], where[32];
-	unsigned int lineno = 0;
-	int count = 0, ret;
+	if (!strcmp(name, "v4"))
+		*flavour = LLSOCK_FLAVOUR_V4;
+	else if (!strcmp(name, "permission"))
+		*flavour = LLSOCK_FLAVOUR_PERMISSION;
+	else
+		return -EINVAL;
+	return 0;
+}
 
-	while (fgets(line, sizeof(line), file)) {
-		char *hash, *text;
+/*
+ * The next line of a policy that holds something, without its comment and
+ * surrounding blanks, in @line: 1, 0 at the end, -EINVAL or -EIO.
+ */
+static int next_policy_line(FILE *file, char *line, size_t size,
+			    unsigned int *lineno, char **text, char *err,
+			    size_t err_size)
+{
+	char *hash;
 
-		lineno++;
+	while (fgets(line, size, file)) {
+		++*lineno;
 		if (!strchr(line, '\n') && !feof(file)) {
 			llsock_set_error(err, err_size, "line %u: line too long",
-				  lineno);
+					 *lineno);
 			return -EINVAL;
 		}
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		text = strip(line);
-		if (!*text)
+		*text = strip(line);
+		if (**text)
+			return 1;
+	}
+	if (ferror(file)) {
+		llsock_set_error(err, err_size, "read error: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * "flavour NAME": 1 with *@flavour set, 0 when @text is no directive (a
+ * rule holds no blank, so cannot start with the word), -EINVAL.
+ */
+static int parse_directive(char *text, unsigned int lineno,
+			   enum llsock_flavour *flavour, char *err,
+			   size_t err_size)
+{
+	static const char word[] = "flavour";
+	size_t len = sizeof(word) - 1;
+	char *name, *end;
+
+	if (strncmp(text, word, len) ||
+	    (text[len] && !isspace((unsigned char)text[len])))
+		return 0;
+	name = strip(text + len);
+	end = name + strcspn(name, " \t");
+	if (!*name || *end) {
+		llsock_set_error(err, err_size,
+				 "line %u: expected \"flavour v4\" or \"flavour permission\", got \"%s\"",
+				 lineno, text);
+		return -EINVAL;
+	}
+	if (llsock_flavour_parse(name, flavour)) {
+		llsock_set_error(err, err_size,
+				 "line %u: unknown flavour \"%s\": v4 or permission",
+				 lineno, name);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+int llsock_policy_flavour(FILE *file, enum llsock_flavour *flavour,
+			  char *err, size_t err_size)
+{
+	unsigned int lineno = 0;
+	char line[512], *text;
+	int ret;
+
+	while ((ret = next_policy_line(file, line, sizeof(line), &lineno,
+				       &text, err, err_size)) > 0) {
+		ret = parse_directive(text, lineno, flavour, err, err_size);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			return lineno;
+		/* The first rule: a directive after it is no declaration. */
+		return 0;
+	}
+	return ret;
+}
+
+int llsock_parse_policy(FILE *file, struct llsock_ruleset *ruleset,
+			char *err, size_t err_size)
+{
+	unsigned int lineno = 0, declared = 0, first_rule = 0;
+	enum llsock_flavour flavour;
+	char line[512], where[32], *text;
+	int count = 0, ret;
+
+	while ((ret = next_policy_line(file, line, sizeof(line), &lineno,
+				       &text, err, err_size)) > 0) {
+		ret = parse_directive(text, lineno, &flavour, err, err_size);
+		if (ret < 0)
+			return ret;
+		if (ret && first_rule) {
+			llsock_set_error(err, err_size,
+					 "line %u: the flavour line must come before the first rule (line %u)",
+					 lineno, first_rule);
+			return -EINVAL;
+		}
+		if (ret && declared) {
+			llsock_set_error(err, err_size,
+					 "line %u: the flavour is already given on line %u",
+					 lineno, declared);
+			return -EINVAL;
+		}
+		if (ret && flavour != ruleset->flavour) {
+			llsock_set_error(err, err_size,
+					 "line %u: a policy of the %s flavour cannot go into a %s ruleset",
+					 lineno, llsock_flavour_name(flavour),
+					 llsock_flavour_name(ruleset->flavour));
+			return -EINVAL;
+		}
+		if (ret) {
+			declared = lineno;
 			continue;
+		}
 		if (strpbrk(text, " \t")) {
 			llsock_set_error(err, err_size,
 				  "line %u: one rule per line, got \"%s\"",
 				  lineno, text);
 			return -EINVAL;
 		}
+		if (!first_rule)
+			first_rule = lineno;
 		snprintf(where, sizeof(where), "line %u: ", lineno);
 		ret = add_text_rule(ruleset, text, where, err, err_size);
 		if (ret)
 			return ret;
 		count++;
 	}
-	if (ferror(file)) {
-		llsock_set_error(err, err_size, "read error: %s", strerror(errno));
-		return -EIO;
-	}
-	return count;
+	return ret < 0 ? ret : count;
 }
 
 int llsock_parse_env(const char *value, struct llsock_ruleset *ruleset,

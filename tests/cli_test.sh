@@ -447,6 +447,210 @@ expect_err_has 'llsock: bad rule "inet.bad.0": unknown type name "bad"'
 expect_out_empty
 end_test
 
+# check: the permission flavour, --flavour and a policy's flavour line.
+
+check_permission() { # NAME EXPECTED-STDOUT ARGS...
+	begin "$1"
+	ll check "${@:3}"
+	expect_rc 0
+	expect_out "$2"
+	expect_err_empty
+	end_test
+}
+check_permission "check --flavour permission accepts protocol wildcards" \
+	$'flavour permission\nunix.stream.*\ninet.dgram.*\nunix.dgram.*' \
+	--flavour permission 'unix.stream.*' inet.dgram.-1 1.2.-1
+check_permission "check --flavour permission prints canonical keys" \
+	$'flavour permission\ninet.stream.tcp\ninet6.dgram.udp\npacket.packet.0' \
+	--flavour permission inet.stream.0 inet6.dgram.0 inet.packet.0
+check_permission "check --flavour permission merges a rule with its canonical twin" \
+	$'flavour permission\ninet.stream.tcp' \
+	--flavour permission inet.stream.0 inet.stream.tcp 2.1.6
+check_permission "check --flavour v4 keeps type wildcards and protocol 0" \
+	$'inet.*.*\ninet.stream.0' --flavour v4 'inet.*.*' inet.stream.0
+
+# The whole refusal, up to the last rule of the expansion.
+expansion() { # FAMILY PROTOCOL
+	local t list=''
+	for t in stream dgram raw rdm seqpacket dccp packet; do
+		list+="${list:+ }$1.$t.$2"
+	done
+	printf '%s.*.%s: the permission flavour has no type wildcard; a family-wide allow-list is one rule per type: %s' \
+		"$1" "$2" "$list"
+}
+
+for spec in 'inet.*.*|inet|*' 'inet6.*.tcp|inet6|tcp' 'unix.-1.0|unix|0'; do
+	IFS='|' read -r rule family protocol <<<"$spec"
+	begin "check --flavour permission refuses $rule with its expansion"
+	ll check --flavour permission inet.stream.tcp "$rule"
+	expect_rc 1
+	expect_err_has "llsock: bad rule \"$rule\": $(expansion "$family" "$protocol")"
+	expect_out_empty
+	end_test
+done
+
+printf 'flavour permission\nunix.stream.*\nAF_IEEE802154.*.*\n' >"$tmp/perm-wildcard"
+begin "a policy's refused type wildcard is printed whole, with its line"
+ll check --file "$tmp/perm-wildcard"
+expect_rc 1
+expect_err_has "llsock: bad policy $tmp/perm-wildcard: line 3: $(expansion AF_IEEE802154 '*')"
+[ "$(grep -c . "$tmp/err")" = 1 ] || problem "expected the message on one line"
+grep -qF -- "AF_IEEE802154.packet.*" "$tmp/err" ||
+	problem "expected the message whole, up to AF_IEEE802154.packet.*"
+expect_out_empty
+end_test
+
+begin "run --flavour permission reads LL_SOCKET_CREATE in that flavour"
+ll_env 'LL_SOCKET_CREATE=1.1.-1:ieee802154.-1.-1' run --flavour permission -- touch "$tmp/ran"
+expect_rc 1
+expect_err_has "llsock: bad LL_SOCKET_CREATE: entry 2: $(expansion ieee802154 -1)"
+expect_out_empty
+[ ! -e "$tmp/ran" ] || problem "expected the command not to run"
+end_test
+
+for c in check apply run; do
+	begin "$c with a bad --flavour is a usage error"
+	case $c in
+	check) ll check --flavour v5 'unix.*.*' ;;
+	apply) ll apply "$tmp" --flavour v5 'unix.*.*' ;;
+	run) ll run --flavour v5 --allow 'unix.*.*' -- touch "$tmp/ran" ;;
+	esac
+	expect_rc 1
+	expect_err_has 'llsock: --flavour: expected v4 or permission, got "v5"'
+	expect_err_has "Try 'llsock $c --help'."
+	expect_out_empty
+	[ ! -e "$tmp/ran" ] || problem "expected the command not to run"
+	end_test
+
+	begin "$c --help documents --flavour and the policy's flavour line"
+	ll "$c" --help
+	expect_rc 0
+	expect_out_has "--flavour FLAVOUR"
+	expect_out_has 'A POLICY says its'
+	expect_out_has '"flavour permission"'
+	end_test
+done
+
+cat >"$tmp/perm-policy" <<'EOF'
+# A web server, in the permission flavour.
+flavour permission	# before the first rule
+unix.stream.*
+inet.stream.0
+inet6.stream.tcp
+EOF
+perm_rules=$'flavour permission\nunix.stream.*\ninet.stream.tcp\ninet6.stream.tcp'
+printf 'flavour v4\nunix.*.*\n' >"$tmp/v4-policy"
+printf 'inet.dgram.0\n' >"$tmp/plain-policy"
+
+check_permission "check --file picks the policy's flavour up" \
+	"$perm_rules" --file "$tmp/perm-policy"
+check_permission "check --flavour permission --file: the two agree" \
+	"$perm_rules" --flavour permission --file "$tmp/perm-policy"
+check_permission "check: a policy without a flavour line takes the other's" \
+	$'flavour permission\ninet.dgram.udp\nunix.stream.*\ninet.stream.tcp\ninet6.stream.tcp' \
+	--file "$tmp/plain-policy" --file "$tmp/perm-policy"
+check_permission "check: a policy's flavour applies to the RULEs too" \
+	"$perm_rules"$'\ninet.dgram.udp' --file "$tmp/perm-policy" inet.dgram.0
+check_permission "check --file: a v4 policy says so" \
+	'unix.*.*' --file "$tmp/v4-policy"
+
+begin "check --file - reads the flavour line from stdin"
+stdin_file=$tmp/perm-policy
+ll check --file -
+expect_rc 0
+expect_out "$perm_rules"
+expect_err_empty
+end_test
+
+begin "check's text reads back as the same ruleset"
+ll check --flavour permission 'unix.stream.*' inet.stream.0 inet6.dgram.-1
+cp "$tmp/out" "$tmp/printed"
+ll check --file "$tmp/printed"
+expect_rc 0
+expect_out "$(cat "$tmp/printed")"
+expect_out_has "flavour permission"
+end_test
+
+begin "check: --flavour v4 and a permission policy disagree"
+ll check --flavour v4 --file "$tmp/perm-policy"
+expect_rc 1
+expect_err_has "llsock: policy $tmp/perm-policy is of the permission flavour (line 2), but --flavour v4 was given"
+expect_err_matches '^Hint: ' "a Hint: line"
+expect_out_empty
+end_test
+
+begin "check: two policies of different flavours disagree"
+ll check --file "$tmp/perm-policy" --file "$tmp/plain-policy" --file "$tmp/v4-policy"
+expect_rc 1
+expect_err_has "llsock: policy $tmp/v4-policy is of the v4 flavour (line 1), but policy $tmp/perm-policy is of the permission flavour (line 2)"
+expect_out_empty
+end_test
+
+begin "apply: flavours that disagree fail before touching the cgroup"
+ll apply "$tmp" --flavour permission --file "$tmp/v4-policy"
+expect_rc 1
+expect_err_has "llsock: policy $tmp/v4-policy is of the v4 flavour (line 1), but --flavour permission was given"
+expect_out_empty
+end_test
+
+bad_directive() { # NAME POLICY-TEXT MESSAGE
+	begin "check --file: $1"
+	printf '%s' "$2" >"$tmp/bad-directive"
+	ll check --file "$tmp/bad-directive"
+	expect_rc 1
+	expect_err_has "llsock: bad policy $tmp/bad-directive: $3"
+	expect_out_empty
+	end_test
+}
+bad_directive "a flavour line after a rule is an error" \
+	$'# comment\nunix.stream.0\n\nflavour permission\ninet.stream.tcp\n' \
+	"line 4: the flavour line must come before the first rule (line 2)"
+bad_directive "a second flavour line is an error" \
+	$'flavour permission\nflavour permission\nunix.stream.0\n' \
+	"line 2: the flavour is already given on line 1"
+bad_directive "an unknown flavour is an error" \
+	$'flavour v5\nunix.stream.0\n' 'line 1: unknown flavour "v5": v4 or permission'
+bad_directive "a flavour line names one flavour" \
+	$'flavour v4 permission\n' \
+	'line 1: expected "flavour v4" or "flavour permission", got "flavour v4 permission"'
+bad_directive "a flavour line without a name is an error" \
+	$'  flavour  # which?\n' \
+	'line 1: expected "flavour v4" or "flavour permission", got "flavour"'
+bad_directive "a type wildcard in a permission policy is refused" \
+	$'flavour permission\ninet.*.tcp\n' "line 2: $(expansion inet tcp)"
+
+if [ -n "$have_jq" ]; then
+	begin "check --json --flavour permission: flavour, handled_permissions, canonical keys"
+	ll check --json --flavour permission inet.stream.0 'unix.stream.*'
+	expect_rc 0
+	expect_json '.flavour == "permission" and .handled_permissions == 4
+		and (has("handled_access_socket") | not)
+		and .rules == [{rule: "inet.stream.tcp", family: 2, type: 1, protocol: 6, wildcards: 0},
+			       {rule: "unix.stream.*", family: 1, type: 1, protocol: 0, wildcards: 1}]'
+	expect_err_empty
+	end_test
+
+	begin "check --json: a v4 ruleset says its flavour and handled_access_socket"
+	ll check --json inet.stream.0
+	expect_rc 0
+	expect_json '.flavour == "v4" and .handled_access_socket == 1
+		and (has("handled_permissions") | not)
+		and .rules == [{rule: "inet.stream.0", family: 2, type: 1, protocol: 0}]'
+	expect_err_empty
+	end_test
+
+	begin "check --json --file: the policy's flavour"
+	ll check --json --file "$tmp/perm-policy"
+	expect_rc 0
+	expect_json '.flavour == "permission" and [.rules[].rule] == ["unix.stream.*", "inet.stream.tcp", "inet6.stream.tcp"]'
+	expect_err_empty
+	end_test
+else
+	skip "check --json --flavour permission: flavour, handled_permissions, canonical keys" "$no_jq"
+	skip "check --json: a v4 ruleset says its flavour and handled_access_socket" "$no_jq"
+	skip "check --json --file: the policy's flavour" "$no_jq"
+fi
+
 # status and load on a kernel that refuses BPF LSM programs.
 
 if [ "$lsm_state" = refused ]; then

@@ -489,4 +489,97 @@ TEST_F(policy, denial_event)
 	ASSERT_EQ(st.st_ino, w.found.layer_cgroup);
 }
 
+/*
+ * The command's flavours: --flavour and a policy's flavour line make a
+ * permission ruleset (canonical keys: protocol 0 and IPPROTO_TCP are one
+ * rule), show says each layer's flavour, monitor the denying one's.
+ */
+
+/* Runs `llsock ARGS` (shell words); its stdout in @buf, its exit status. */
+static int llsock_output(const char *args, char *buf, size_t size)
+{
+	char cmd[PATH_MAX * 3];
+	size_t len = 0, n;
+	FILE *out;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' %s 2>/dev/null", llsock_bin(), args);
+	out = popen(cmd, "r");
+	if (!out)
+		return -errno;
+	while (len + 1 < size && (n = fread(buf + len, 1, size - 1 - len, out)))
+		len += n;
+	buf[len] = '\0';
+	status = pclose(out);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+TEST_F(policy, cli_flavours)
+{
+	char policy[] = "/tmp/llsock-flavour-XXXXXX", args[PATH_MAX * 2];
+	static char out[1 << 16];
+	struct denial_wait w = {};
+	int fd;
+
+	ASSERT_EQ(0, LLSOCK("apply", self->t, "unix.*.*", "inet.*.*"));
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "--flavour", "permission",
+			    "inet.stream.0", "unix.stream.*"));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_UNIX, SOCK_DGRAM, 0));
+	/* Refused: nothing changes. */
+	ASSERT_EQ(1, LLSOCK("apply", self->a, "--flavour", "permission",
+			    "inet.*.*"));
+	ASSERT_EQ(0, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+
+	/* A policy's flavour line, and --flavour disagreeing with it. */
+	fd = mkstemp(policy);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, dprintf(fd, "flavour permission\ninet.dgram.0\n"));
+	close(fd);
+	ASSERT_EQ(1, LLSOCK("apply", self->a, "--flavour", "v4", "--file",
+			    policy));
+	ASSERT_EQ(0, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "--file", policy));
+	unlink(policy);
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+
+	snprintf(args, sizeof(args), "show --json '%s'", self->b);
+	ASSERT_EQ(0, llsock_output(args, out, sizeof(out)));
+	ASSERT_NE(NULL, strstr(out, "\"flavour\":\"v4\",\n      \"handled_access_socket\":1"))
+	{
+		TH_LOG("got %s", out);
+	}
+	ASSERT_NE(NULL, strstr(out, "\"flavour\":\"permission\",\n      \"handled_permissions\":4"));
+	ASSERT_NE(NULL, strstr(out, "\"rule\":\"inet.dgram.udp\""));
+	snprintf(args, sizeof(args), "show '%s'", self->b);
+	ASSERT_EQ(0, llsock_output(args, out, sizeof(out)));
+	ASSERT_NE(NULL, strstr(out, "  layer 1 (v4), bound to "))
+	{
+		TH_LOG("got %s", out);
+	}
+	ASSERT_NE(NULL, strstr(out, "  layer 2 (permission), bound to "));
+	ASSERT_EQ(0, llsock_output("show", out, sizeof(out)));
+	ASSERT_NE(NULL, strstr(out, "1 rule, 2 layers in force (v4, permission)\n"))
+	{
+		TH_LOG("got %s", out);
+	}
+
+	/* Denials by each layer, read by `llsock monitor` afterwards. */
+	ASSERT_EQ(0, llsock_monitor(match_denial, &w, 0, NULL));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_NETLINK, SOCK_RAW, 0));
+	ASSERT_EQ(0, llsock_output("monitor --count 2 --timeout 2", out,
+				   sizeof(out)));
+	ASSERT_NE(NULL, strstr(out, "denied blockers=perm.socket_create family=2 sock_type=3 protocol=1 "))
+	{
+		TH_LOG("got %s", out);
+	}
+	ASSERT_NE(NULL, strstr(out, " layer=2/2 flavour=permission "));
+	ASSERT_NE(NULL, strstr(out, "denied blockers=socket.create family=16 sock_type=3 protocol=0 "));
+	ASSERT_NE(NULL, strstr(out, " layer=1/2 flavour=v4 "));
+}
+
 LLSOCK_TEST_MAIN

@@ -759,4 +759,93 @@ TEST(merged_table_matches_model_mixed)
 	ASSERT_LT(200, mixed);
 }
 
+/*
+ * A policy's flavour line (libllsock.h): read before the ruleset is made,
+ * and checked again while its rules are added.
+ */
+static int policy_flavour_text(const char *text, enum llsock_flavour *flavour,
+			       char *err, size_t size)
+{
+	FILE *file = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	if (!file)
+		return -errno;
+	ret = llsock_policy_flavour(file, flavour, err, size);
+	fclose(file);
+	return ret;
+}
+
+TEST(policy_flavour_line)
+{
+	enum llsock_flavour flavour = LLSOCK_FLAVOUR_V4;
+	char err[LLSOCK_ERR_SIZE] = "";
+
+	ASSERT_EQ(3, policy_flavour_text("# a comment\n\nflavour permission # why\n"
+					 "inet.stream.0\n", &flavour, err,
+					 sizeof(err)));
+	ASSERT_EQ(LLSOCK_FLAVOUR_PERMISSION, flavour);
+	ASSERT_EQ(1, policy_flavour_text("\tflavour\tv4\n", &flavour, err,
+					 sizeof(err)));
+	ASSERT_EQ(LLSOCK_FLAVOUR_V4, flavour);
+	/* None before the first rule: none at all, for the reader. */
+	ASSERT_EQ(0, policy_flavour_text("unix.*.*\nflavour permission\n",
+					 &flavour, err, sizeof(err)));
+	ASSERT_EQ(0, policy_flavour_text("", &flavour, err, sizeof(err)));
+	/* A rule of that name would need dots. */
+	ASSERT_EQ(0, policy_flavour_text("flavoured.1.1\n", &flavour, err,
+					 sizeof(err)));
+	ASSERT_EQ(-EINVAL, policy_flavour_text("\nflavour V4\n", &flavour, err,
+					       sizeof(err)));
+	ASSERT_STREQ("line 2: unknown flavour \"V4\": v4 or permission", err);
+	ASSERT_EQ(-EINVAL, policy_flavour_text("flavour\n", &flavour, err,
+					       sizeof(err)));
+	ASSERT_EQ(0, llsock_flavour_parse("permission", &flavour));
+	ASSERT_EQ(LLSOCK_FLAVOUR_PERMISSION, flavour);
+	ASSERT_EQ(-EINVAL, llsock_flavour_parse("", &flavour));
+}
+
+TEST(policy_flavour_parse)
+{
+	struct llsock_permission_ruleset_attr attr = {
+		.handled_permissions = LLSOCK_PERMISSION_SOCKET_CREATE,
+	};
+	struct llsock_ruleset *permission, *v4 = new_ruleset();
+	char err[LLSOCK_ERR_SIZE] = "";
+
+	ASSERT_NE(NULL, v4);
+	ASSERT_EQ(0, llsock_create_permission_ruleset(&attr, sizeof(attr), 0,
+						      &permission));
+	ASSERT_EQ(2, parse_policy_text("flavour permission\nunix.stream.*\n"
+				       "inet.stream.0\n", permission, err,
+				       sizeof(err)));
+	ASSERT_EQ(IPPROTO_TCP, llsock_ruleset_rule(permission, 1)->protocol);
+	ASSERT_EQ(1, parse_policy_text("flavour v4\nunix.*.*\n", v4, err,
+				       sizeof(err)));
+	/* The caller read the line wrong: no rule of it goes in. */
+	ASSERT_EQ(-EINVAL, parse_policy_text("flavour permission\nunix.stream.0\n",
+					     v4, err, sizeof(err)));
+	ASSERT_STREQ("line 1: a policy of the permission flavour cannot go into a v4 ruleset",
+		     err);
+	ASSERT_EQ(1, llsock_ruleset_size(v4));
+	ASSERT_EQ(-EINVAL, parse_policy_text("unix.*.*\n# late\nflavour v4\n",
+					     v4, err, sizeof(err)));
+	ASSERT_STREQ("line 3: the flavour line must come before the first rule (line 1)",
+		     err);
+	ASSERT_EQ(-EINVAL, parse_policy_text("flavour v4\nflavour v4\n", v4, err,
+					     sizeof(err)));
+	ASSERT_STREQ("line 2: the flavour is already given on line 1", err);
+	/* The refusal of a type wildcard, whole, with its line. */
+	ASSERT_EQ(-EINVAL, parse_policy_text("flavour permission\nAF_IEEE802154.*.*\n",
+					     permission, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "line 2: AF_IEEE802154.*.*: the permission flavour has no type wildcard"));
+	ASSERT_EQ(0, strcmp(err + strlen(err) - strlen(" AF_IEEE802154.packet.*"),
+			    " AF_IEEE802154.packet.*"))
+	{
+		TH_LOG("got \"%s\"", err);
+	}
+	llsock_ruleset_free(permission);
+	llsock_ruleset_free(v4);
+}
+
 TEST_HARNESS_MAIN

@@ -130,13 +130,34 @@ void print_bool(const char *key, bool value, const char *fmt, ...)
 void print_opt_bool(const char *key, bool known, bool value,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* --flavour, of every command that takes rules. */
+#define CLI_FLAVOUR_OPTION {						\
+	.name = "flavour", .arg = "FLAVOUR",				\
+	.help = "the ruleset's flavour: v4 (default) or permission;\n"	\
+		"else a POLICY's \"flavour NAME\" line says it",		\
+	.set = rules_set_flavour, .expect = "v4 or permission",	\
+}
+
+/* The paragraph on flavours of the --help of the commands that take rules. */
+#define CLI_FLAVOUR_HELP							\
+"Flavours: v4 (the RFC v4 interface) lets type and protocol be * (or -1)\n"	\
+"for any. permission (the 2026 permission design) stores each rule under\n"	\
+"the key the kernel gives the socket (inet.stream.0 is inet.stream.tcp)\n"	\
+"and lets only the protocol be *: a type wildcard such as inet.*.* is\n"	\
+"refused with the rules it stands for, one per type. A POLICY says its\n"	\
+"flavour with a line \"flavour permission\" (or \"flavour v4\") before its\n"	\
+"first rule; --flavour and every POLICY that says one must agree.\n"
+
 /*
  * Rules from the command line: --allow RULE and --file POLICY in the order
  * given, then RULE arguments; read once the options are all parsed, so that
- * --help wins over a bad rule before it.
+ * --help wins over a bad rule before it. The ruleset's flavour is
+ * --flavour's, else the first POLICY's that declares one, else v4.
  */
 int rules_set_allow(const struct cli_option *opt, void *ctx, const char *arg);
 int rules_set_file(const struct cli_option *opt, void *ctx, const char *arg);
+int rules_set_flavour(const struct cli_option *opt, void *ctx,
+		      const char *arg);
 bool rules_given(void);
 int rules_make(int argc, char **argv, struct llsock_ruleset **ruleset);
 void print_ruleset(const struct llsock_ruleset *ruleset, const char *indent);

@@ -64,6 +64,9 @@ static const char usage_tail[] =
 "\n"
 "RULE is family.type.protocol, each field a number or a name; type and\n"
 "protocol may be * (or -1) for any: unix.*.*, inet.stream.tcp, inet6.dgram.0.\n"
+"apply, check and run make a v4 ruleset unless --flavour permission (or a\n"
+"policy's \"flavour permission\" line) asks for the permission flavour,\n"
+"where only the protocol may be *: unix.stream.*, inet.stream.tcp.\n"
 "\n"
 "Run 'llsock COMMAND --help' for the options of a command.\n"
 "Exit status: 0 ok, 1 usage error or bad policy, 2 kernel or BPF error.\n";

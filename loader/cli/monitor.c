@@ -31,13 +31,18 @@ static int print_denial(const struct llsock_event *d, void *data)
 {
 	struct monitor_opts *opts = data;
 	char cgroup[PATH_MAX], layer[PATH_MAX];
+	/* The audit record's blocker of the denying layer's flavour. */
+	const char *blocker = d->flavour == LLSOCK_FLAVOUR_PERMISSION ?
+			      "perm.socket_create" : "socket.create";
+	const char *flavour = llsock_flavour_name(d->flavour);
 
 	cli_cgroup_name(d->cgroup, cgroup, sizeof(cgroup));
 	cli_cgroup_name(d->layer_cgroup, layer, sizeof(layer));
-	print_begin_object(NULL, "denied blockers=socket.create family=%d sock_type=%d protocol=%d pid=%u comm=\"%s\" uid=%u cgroup=%s layer=%u/%u layer_cgroup=%s\n",
-			   d->family, d->type, d->protocol, d->pid, d->comm,
-			   d->uid, cgroup, d->layer + 1, d->nr_layers, layer);
-	print_string("blockers", "socket.create", NULL);
+	print_begin_object(NULL, "denied blockers=%s family=%d sock_type=%d protocol=%d pid=%u comm=\"%s\" uid=%u cgroup=%s layer=%u/%u flavour=%s layer_cgroup=%s\n",
+			   blocker, d->family, d->type, d->protocol, d->pid,
+			   d->comm, d->uid, cgroup, d->layer + 1,
+			   d->nr_layers, flavour, layer);
+	print_string("blockers", blocker, NULL);
 	print_int("family", d->family, NULL);
 	print_int("sock_type", d->type, NULL);
 	print_int("protocol", d->protocol, NULL);
@@ -48,6 +53,7 @@ static int print_denial(const struct llsock_event *d, void *data)
 	print_string("cgroup", cgroup, NULL);
 	print_int("layer", d->layer + 1, NULL);
 	print_int("layers", d->nr_layers, NULL);
+	print_string("flavour", flavour, NULL);
 	print_string("layer_cgroup", layer, NULL);
 	print_end();
 	return opts->count && ++opts->seen >= opts->count;
@@ -91,7 +97,9 @@ const struct cli_command cmd_monitor = {
 	.description =
 "Print each denied socket creation as it happens, with the request as the\n"
 "kernel's socket_create hook saw it (the fields of Landlock's audit record)\n"
-"and what BPF adds: task, cgroup, and which layer denied.\n",
+"and what BPF adds: task, cgroup, and which layer denied, with its flavour.\n"
+"The blocker is the audit record's for that flavour: socket.create for a\n"
+"v4 layer, perm.socket_create for a permission one.\n",
 	.options = monitor_options,
 	/* One column wider than the longest option, as it always was. */
 	.help_column = 21,

@@ -13,7 +13,8 @@
 #define FILE_OPTION {							\
 	.name = "file", .short_name = 'f', .arg = "POLICY",		\
 	.help = "read rules from POLICY (- for stdin): one rule per\n"	\
-		"line, # starts a comment",				\
+		"line, # starts a comment; a line \"flavour NAME\"\n"	\
+		"before the first rule says the policy's flavour",	\
 	.set = rules_set_file,						\
 }
 
@@ -30,15 +31,38 @@ static void print_layer(const struct llsock_layer_info *layer,
 	cli_cgroup_name(layer->cgroup_id, path, sizeof(path));
 	print_begin_object(NULL, NULL);
 	print_string("cgroup", path, view == BINDING_DOMAIN ?
-		     "  layer %u, bound to %s:\n" : NULL, nr, path);
+		     "  layer %u (%s), bound to %s:\n" : NULL, nr,
+		     llsock_flavour_name(llsock_ruleset_flavour(layer->ruleset)),
+		     path);
 	print_uint("cgroup_id", layer->cgroup_id, NULL);
-	print_uint("handled_access_socket",
-		   llsock_ruleset_handled(layer->ruleset), NULL);
 	print_ruleset(layer->ruleset, indent);
 	print_end();
 }
 
-/* The line that heads a bound cgroup in the text of @view. */
+/* "v4, permission": the flavour of each layer, root first. */
+static void layer_flavours(const struct llsock_binding_info *info, char *buf,
+			   size_t size)
+{
+	size_t used = 0;
+	unsigned int i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < info->nr_layers; i++) {
+		n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+			     llsock_flavour_name(llsock_ruleset_flavour(
+				     info->layers[i].ruleset)));
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += n;
+	}
+}
+
+/*
+ * The line that heads a bound cgroup in the text of @view. The summary
+ * and the own view end with the flavours of the layers, root first: the
+ * last one is the cgroup's own, whose rules the own view lists.
+ */
 static void print_heading(const struct llsock_binding_info *info,
 			  enum binding_view view, const char *asked,
 			  const char *path)
@@ -46,17 +70,21 @@ static void print_heading(const struct llsock_binding_info *info,
 	const struct llsock_layer_info *own = &info->layers[info->nr_layers - 1];
 	size_t n = llsock_ruleset_size(own->ruleset);
 	unsigned int nr = info->nr_layers;
+	/* "permission, " for each of LLSOCK_MAX_LAYERS layers. */
+	char flavours[12 * LLSOCK_MAX_LAYERS + 1];
 
+	layer_flavours(info, flavours, sizeof(flavours));
 	switch (view) {
 	case BINDING_SUMMARY:
 		/* "rules" whatever the number, as status has always said. */
-		print_string("cgroup", path, "  %s: %zu rules, %u layer%s\n",
-			     path, n, nr, plural(nr));
+		print_string("cgroup", path,
+			     "  %s: %zu rules, %u layer%s (%s)\n", path, n, nr,
+			     plural(nr), flavours);
 		break;
 	case BINDING_OWN:
 		print_string("cgroup", path,
-			     "%s: %zu rule%s, %u layer%s in force\n", path, n,
-			     plural(n), nr, plural(nr));
+			     "%s: %zu rule%s, %u layer%s in force (%s)\n", path,
+			     n, plural(n), nr, plural(nr), flavours);
 		break;
 	case BINDING_DOMAIN:
 		if (asked)
@@ -121,6 +149,9 @@ static int check(const struct cli_command *cmd, int argc, char **argv)
 	if (ret)
 		return ret;
 	print_begin_object(NULL, NULL);
+	/* The text stays a policy that reads back as the same ruleset. */
+	if (llsock_ruleset_flavour(ruleset) == LLSOCK_FLAVOUR_PERMISSION)
+		print_text("flavour permission\n");
 	print_ruleset(ruleset, "");
 	print_end();
 	llsock_ruleset_free(ruleset);
@@ -129,6 +160,7 @@ static int check(const struct cli_command *cmd, int argc, char **argv)
 
 static const struct cli_option check_options[] = {
 	FILE_OPTION,
+	CLI_FLAVOUR_OPTION,
 	CLI_JSON_OPTION("print JSON"),
 	{}
 };
@@ -136,11 +168,16 @@ static const struct cli_option check_options[] = {
 const struct cli_command cmd_check = {
 	.name = "check",
 	.summary = "validate rules or a policy file, and print them normalized",
-	.usage = "[--json] [--file POLICY]... [RULE...]",
+	.usage = "[--json] [--flavour FLAVOUR] [--file POLICY]... [RULE...]",
 	.description =
 "Validate rules and policy files as `llsock apply` would, without applying\n"
-"anything, and print the rules as llsock stores them. Needs no privilege.\n",
+"anything, and print the rules as llsock stores them: a policy that reads\n"
+"back as the same ruleset, starting with \"flavour permission\" for that\n"
+"flavour. Needs no privilege.\n",
 	.options = check_options,
+	.footer = CLI_FLAVOUR_HELP
+"\n"
+"Example: llsock check --flavour permission inet.stream.0 'unix.stream.*'\n",
 	.run = check,
 };
 
@@ -174,6 +211,7 @@ out:
 
 static const struct cli_option apply_options[] = {
 	FILE_OPTION,
+	CLI_FLAVOUR_OPTION,
 	/*
 	 * Not apply's, but known to getopt_long as it always was: "--j" is
 	 * still reported as "unknown option --json".
@@ -185,7 +223,7 @@ static const struct cli_option apply_options[] = {
 const struct cli_command cmd_apply = {
 	.name = "apply",
 	.summary = "bind a ruleset to a cgroup (replacing its previous one)",
-	.usage = "CGROUP [--file POLICY]... [RULE...]",
+	.usage = "CGROUP [--flavour FLAVOUR] [--file POLICY]... [RULE...]",
 	.description =
 "Bind a ruleset made of the RULEs and POLICY files to CGROUP (a cgroup v2\n"
 "directory), replacing the one bound there before, in one step: every task\n"
@@ -193,8 +231,11 @@ const struct cli_command cmd_apply = {
 "bound ancestor of CGROUP stays a layer of its own: a socket is allowed only\n"
 "if every layer allows it. With no rule at all, no socket may be created.\n",
 	.options = apply_options,
-	.footer =
-"Example: llsock apply /sys/fs/cgroup/web unix.*.* inet.stream.tcp\n",
+	.footer = CLI_FLAVOUR_HELP
+"\n"
+"Examples: llsock apply /sys/fs/cgroup/web unix.*.* inet.stream.tcp\n"
+"          llsock apply /sys/fs/cgroup/web --flavour permission \\\n"
+"                  unix.stream.* unix.dgram.* inet.stream.tcp\n",
 	.run = apply,
 };
 
@@ -288,9 +329,12 @@ const struct cli_command cmd_show = {
 	.summary = "print the policies in force",
 	.usage = "[--json] [CGROUP]",
 	.description =
-"Without CGROUP, list every bound cgroup with its own ruleset. With CGROUP,\n"
-"print the domain its tasks are in: every layer, root first, and the\n"
-"cgroup each comes from.\n",
+"Without CGROUP, list every bound cgroup with its own ruleset, and the\n"
+"flavour of each layer in force there, root first (the last is its own).\n"
+"With CGROUP, print the domain its tasks are in: every layer, root first,\n"
+"with its flavour and the cgroup it comes from. JSON gives each layer's\n"
+"\"flavour\" (v4 or permission) and its handled mask under its flavour's\n"
+"name: handled_access_socket (v4) or handled_permissions.\n",
 	.options = cli_json_option,
 	.run = show,
 };

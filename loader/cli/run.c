@@ -26,7 +26,7 @@ static int read_env(const struct cli_command *cmd,
 		    struct llsock_ruleset *ruleset)
 {
 	const char *env = getenv("LL_SOCKET_CREATE");
-	char err[256];
+	char err[LLSOCK_ERR_SIZE];
 
 	if (!env)
 		return cli_usage_error(cmd->name,
@@ -143,13 +143,14 @@ static const struct cli_option run_options[] = {
 	{ .name = "file", .short_name = 'f', .arg = "POLICY",
 	  .help = "read rules from POLICY (- for stdin)",
 	  .set = rules_set_file },
+	CLI_FLAVOUR_OPTION,
 	{}
 };
 
 const struct cli_command cmd_run = {
 	.name = "run",
 	.summary = "run one command with a ruleset of its own",
-	.usage = "[--allow RULE]... [--file POLICY]... -- CMD [ARG...]",
+	.usage = "[--flavour FLAVOUR] [--allow RULE]... [--file POLICY]... -- CMD [ARG...]",
 	.description =
 "Run CMD in a new child cgroup of the caller's, with a ruleset of its own\n"
 "bound to it: CMD and everything it starts may create only the sockets the\n"
@@ -158,14 +159,17 @@ const struct cli_command cmd_run = {
 "\n"
 "Without --allow or --file, the rules come from LL_SOCKET_CREATE, as in\n"
 "the Landlock sandboxer: colon-separated family.type.protocol, numbers\n"
-"with -1 for any (names and * work too). An empty LL_SOCKET_CREATE allows\n"
-"no socket at all.\n",
+"with -1 for any (names and * work too), read in the flavour --flavour\n"
+"gives (v4 by default). An empty LL_SOCKET_CREATE allows no socket at all.\n",
 	.options = run_options,
-	.footer =
+	.footer = CLI_FLAVOUR_HELP
+"\n"
 "Exit status: CMD's, 128+N if signal N killed it, 127 if it could not be\n"
 "started, or llsock's own 1 or 2 if the sandbox could not be made.\n"
 "\n"
-"Example: llsock run --allow unix.*.* --allow inet.stream.tcp -- curl ...\n",
+"Examples: llsock run --allow unix.*.* --allow inet.stream.tcp -- curl ...\n"
+"          LL_SOCKET_CREATE=1.1.-1:1.2.-1:2.1.6 \\\n"
+"                  llsock run --flavour permission -- curl ...\n",
 	.in_order = true,
 	.run = run,
 };
