@@ -104,13 +104,14 @@ llsock_canon_to(__s32 to, __s32 value)
 }
 
 /*
- * Turns (@family, @type, @protocol), as the socket_create hook sees them,
- * into the socket's canonical key, in place. @rules is the table, an array
- * initialised with LLSOCK_CANON_RULES, of @nr_rules entries.
+ * Applies the table to (@family, @type, @protocol); with @any_protocol, to
+ * a rule for any protocol: only the rewrites that hold whatever the
+ * protocol, and @protocol left alone.
  */
 static inline __attribute__((always_inline)) void
-llsock_canonical(const struct llsock_canon_rule *rules, int nr_rules,
-		 __s32 *family, __s32 *type, __s32 *protocol)
+llsock_canon_apply(const struct llsock_canon_rule *rules, int nr_rules,
+		   __s32 *family, __s32 *type, __s32 *protocol,
+		   bool any_protocol)
 {
 	int i;
 
@@ -121,13 +122,30 @@ llsock_canonical(const struct llsock_canon_rule *rules, int nr_rules,
 		if (rule->family > *family)
 			break;
 		if (rule->family != *family ||
-		    !llsock_canon_matches(rule->type, *type) ||
-		    !llsock_canon_matches(rule->protocol, *protocol))
+		    !llsock_canon_matches(rule->type, *type))
+			continue;
+		if (any_protocol ? rule->protocol != LLSOCK_CANON_ANY :
+				   !llsock_canon_matches(rule->protocol,
+							 *protocol))
 			continue;
 		*family = llsock_canon_to(rule->to_family, *family);
 		*type = llsock_canon_to(rule->to_type, *type);
-		*protocol = llsock_canon_to(rule->to_protocol, *protocol);
+		if (!any_protocol)
+			*protocol = llsock_canon_to(rule->to_protocol,
+						    *protocol);
 	}
+}
+
+/*
+ * Turns (@family, @type, @protocol), as the socket_create hook sees them,
+ * into the socket's canonical key, in place. @rules is the table, an array
+ * initialised with LLSOCK_CANON_RULES, of @nr_rules entries.
+ */
+static inline __attribute__((always_inline)) void
+llsock_canonical(const struct llsock_canon_rule *rules, int nr_rules,
+		 __s32 *family, __s32 *type, __s32 *protocol)
+{
+	llsock_canon_apply(rules, nr_rules, family, type, protocol, false);
 }
 
 /*
@@ -141,20 +159,9 @@ static inline __attribute__((always_inline)) void
 llsock_canonical_any_protocol(const struct llsock_canon_rule *rules,
 			      int nr_rules, __s32 *family, __s32 *type)
 {
-	int i;
+	__s32 unused = 0;
 
-	for (i = 0; i < nr_rules; i++) {
-		const struct llsock_canon_rule *rule = &rules[i];
-
-		if (rule->family > *family)
-			break;
-		if (rule->family != *family ||
-		    rule->protocol != LLSOCK_CANON_ANY ||
-		    !llsock_canon_matches(rule->type, *type))
-			continue;
-		*family = llsock_canon_to(rule->to_family, *family);
-		*type = llsock_canon_to(rule->to_type, *type);
-	}
+	llsock_canon_apply(rules, nr_rules, family, type, &unused, true);
 }
 
 #endif /* LLSOCK_CANON_H */

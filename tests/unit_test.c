@@ -213,17 +213,30 @@ TEST(permission_parse)
 							err, sizeof(err)));
 }
 
-static int parse_policy_text(const char *text, struct llsock_ruleset *ruleset,
-			     char *err, size_t size)
+/* @read(a file holding @text, @arg, @err, @size): a policy from a string. */
+static int read_text(const char *text,
+		     int (*read)(FILE *file, void *arg, char *err, size_t size),
+		     void *arg, char *err, size_t size)
 {
 	FILE *file = fmemopen((void *)text, strlen(text), "r");
 	int ret;
 
 	if (!file)
 		return -errno;
-	ret = llsock_parse_policy(file, ruleset, err, size);
+	ret = read(file, arg, err, size);
 	fclose(file);
 	return ret;
+}
+
+static int read_policy(FILE *file, void *ruleset, char *err, size_t size)
+{
+	return llsock_parse_policy(file, ruleset, err, size);
+}
+
+static int parse_policy_text(const char *text, struct llsock_ruleset *ruleset,
+			     char *err, size_t size)
+{
+	return read_text(text, read_policy, ruleset, err, size);
 }
 
 TEST(policy_file)
@@ -763,17 +776,15 @@ TEST(merged_table_matches_model_mixed)
  * A policy's flavour line (libllsock.h): read before the ruleset is made,
  * and checked again while its rules are added.
  */
+static int read_flavour(FILE *file, void *flavour, char *err, size_t size)
+{
+	return llsock_policy_flavour(file, flavour, err, size);
+}
+
 static int policy_flavour_text(const char *text, enum llsock_flavour *flavour,
 			       char *err, size_t size)
 {
-	FILE *file = fmemopen((void *)text, strlen(text), "r");
-	int ret;
-
-	if (!file)
-		return -errno;
-	ret = llsock_policy_flavour(file, flavour, err, size);
-	fclose(file);
-	return ret;
+	return read_text(text, read_flavour, flavour, err, size);
 }
 
 TEST(policy_flavour_line)

@@ -162,10 +162,11 @@ static int read_whole(FILE *file, struct rule_source *src)
 	return ferror(file) ? -(errno ? errno : EIO) : 0;
 }
 
+static int scan_policy(struct rule_source *src, struct llsock_ruleset *ruleset);
+
 /* Reads the POLICY of @src whole, and its flavour line: 0 or the status. */
 static int read_policy_file(struct rule_source *src)
 {
-	char err[LLSOCK_ERR_SIZE];
 	struct stat st;
 	FILE *file;
 	int ret;
@@ -188,33 +189,21 @@ static int read_policy_file(struct rule_source *src)
 			  strerror(-ret));
 		return ret == -ENOMEM ? EXIT_KERNEL : EXIT_USAGE;
 	}
-	/* fmemopen() of nothing fails, and nothing declares no flavour. */
-	if (!src->size)
-		return 0;
-	file = fmemopen(src->data, src->size, "r");
-	if (!file) {
-		cli_error("cannot read policy %s: %s", src->text,
-			  strerror(errno));
-		return EXIT_KERNEL;
-	}
-	src->declared = llsock_policy_flavour(file, &src->flavour, err,
-					      sizeof(err));
-	fclose(file);
-	if (src->declared < 0) {
-		cli_error("bad policy %s: %s", src->text, err);
-		return EXIT_USAGE;
-	}
-	return 0;
+	src->declared = 0;
+	return scan_policy(src, NULL);
 }
 
-static int add_policy_file(struct llsock_ruleset *ruleset,
-			   const struct rule_source *src)
+/*
+ * Reads the POLICY of @src, in memory, into @ruleset; with no @ruleset,
+ * its flavour line only (into @src). 0 or the status.
+ */
+static int scan_policy(struct rule_source *src, struct llsock_ruleset *ruleset)
 {
 	char err[LLSOCK_ERR_SIZE];
 	FILE *file;
 	int ret;
 
-	/* fmemopen() of nothing fails, and there is nothing to add. */
+	/* fmemopen() of nothing fails, and nothing holds no rule and no line. */
 	if (!src->size)
 		return 0;
 	file = fmemopen(src->data, src->size, "r");
@@ -223,7 +212,13 @@ static int add_policy_file(struct llsock_ruleset *ruleset,
 			  strerror(errno));
 		return EXIT_KERNEL;
 	}
-	ret = llsock_parse_policy(file, ruleset, err, sizeof(err));
+	if (ruleset) {
+		ret = llsock_parse_policy(file, ruleset, err, sizeof(err));
+	} else {
+		ret = llsock_policy_flavour(file, &src->flavour, err,
+					    sizeof(err));
+		src->declared = ret;
+	}
 	fclose(file);
 	if (ret < 0) {
 		cli_error("bad policy %s: %s", src->text, err);
@@ -315,7 +310,7 @@ int rules_make(int argc, char **argv, struct llsock_ruleset **ruleset)
 	}
 	for (i = 0; i < sources.nr && !ret; i++)
 		ret = sources.v[i].file ?
-		      add_policy_file(*ruleset, &sources.v[i]) :
+		      scan_policy(&sources.v[i], *ruleset) :
 		      add_rule_text(*ruleset, sources.v[i].text);
 	for (i = 0; i < (unsigned int)argc && !ret; i++)
 		ret = add_rule_text(*ruleset, argv[i]);
