@@ -21,9 +21,15 @@
 #include "common.h"
 #include "native.h"
 
-/* One rule attribute serves both: the layout of SEMANTICS 1. */
+/* One rule attribute serves both: the layouts of SEMANTICS 1 and 5. */
 _Static_assert(sizeof(struct llsock_socket_attr) ==
 	       sizeof(struct native_socket_attr), "one socket rule layout");
+_Static_assert(sizeof(struct llsock_permission_socket_attr) ==
+	       sizeof(struct native_permission_socket_attr),
+	       "one socket permission rule layout");
+_Static_assert(sizeof(struct llsock_permission_ruleset_attr) ==
+	       sizeof(struct native_permission_ruleset_attr),
+	       "one permission ruleset layout");
 
 #ifndef STACK_NATIVE
 #define STACK_NATIVE 0
@@ -44,36 +50,48 @@ struct stack {
 };
 
 /*
- * NULL when this backend works on the running kernel, else why not: a
- * reason to skip (native) or to fail (llsock, which `llsock load` must have
- * loaded before the suite).
+ * NULL when this backend works on the running kernel for rulesets of
+ * @flavour, else why not: a reason to skip (native) or to fail (llsock,
+ * which `llsock load` must have loaded before the suite).
  */
-static inline const char *stack_unavailable(void)
+static inline const char *stack_unavailable_for(enum llsock_flavour flavour)
 {
-	static char why[160];
+	static char why[200];
+	bool permission = flavour == LLSOCK_FLAVOUR_PERMISSION;
 	int abi, err;
 
 	if (!STACK_NATIVE)
 		return llsock_is_loaded() ? NULL :
 		       "llsock is not loaded: run `llsock load` first";
-	err = native_socket_rules();
+	err = permission ? native_socket_permission() : native_socket_rules();
 	if (!err)
 		return NULL;
 	abi = native_abi();
 	if (abi < 0)
 		snprintf(why, sizeof(why),
-			 "native Landlock socket rules need the patched kernel (kernel/); Landlock is off here: %s",
-			 strerror(-abi));
+			 "native Landlock socket %s need the patched kernel (kernel/); Landlock is off here: %s",
+			 permission ? "permissions" : "rules", strerror(-abi));
 	else
 		snprintf(why, sizeof(why),
-			 "native Landlock socket rules need the patched kernel (kernel/); this kernel's Landlock (ABI %d) refuses handled_access_socket: %s",
-			 abi, err == -E2BIG ? "E2BIG" : strerror(-err));
+			 "native Landlock socket %s need the patched kernel (kernel/%s); this kernel's Landlock (ABI %d) refuses %s: %s",
+			 permission ? "permissions" : "rules",
+			 permission ? "patched-7.3" : "patched-6.12", abi,
+			 permission ? "handled_permissions" :
+				      "handled_access_socket",
+			 err == -E2BIG ? "E2BIG" : strerror(-err));
 	return why;
 }
 
-static inline int stack_init(struct stack *stack, const char *name)
+static inline const char *stack_unavailable(void)
+{
+	return stack_unavailable_for(LLSOCK_FLAVOUR_V4);
+}
+
+static inline int stack_init(struct stack *stack, const char *name,
+			     enum llsock_flavour flavour)
 {
 	memset(stack, 0, sizeof(*stack));
+	stack->flavour = flavour;
 	if (STACK_NATIVE)
 		return 0;
 	return test_cgroup_enter(&stack->cg, name);
@@ -87,12 +105,13 @@ static inline void stack_fini(struct stack *stack)
 }
 
 /*
- * In FIXTURE_SETUP: the backend must be there (native: skipped with the
- * reason on kernels without it), then the stack starts empty.
+ * In FIXTURE_SETUP: the backend must be there for layers of @_flavour
+ * (native: skipped with the reason on kernels without it), then the stack
+ * starts empty.
  */
-#define STACK_SETUP(_stack, _name)					\
+#define STACK_SETUP_FLAVOUR(_stack, _name, _flavour)			\
 	do {								\
-		const char *_why = stack_unavailable();			\
+		const char *_why = stack_unavailable_for(_flavour);	\
 									\
 		if (_why) {						\
 			if (STACK_NATIVE)				\
@@ -100,8 +119,11 @@ static inline void stack_fini(struct stack *stack)
 			TH_LOG("%s", _why);				\
 			ASSERT_TRUE(false);				\
 		}							\
-		ASSERT_EQ(0, stack_init(_stack, _name));		\
+		ASSERT_EQ(0, stack_init(_stack, _name, _flavour));	\
 	} while (0)
+
+#define STACK_SETUP(_stack, _name)					\
+	STACK_SETUP_FLAVOUR(_stack, _name, LLSOCK_FLAVOUR_V4)
 
 static inline int native_enter_child(void *arg)
 {
@@ -116,31 +138,57 @@ static inline int native_enter_child(void *arg)
  * entering the stack with it in a child process (the kernel's E2BIG comes
  * from landlock_restrict_self()).
  */
-static inline int native_push_v(struct stack *stack, const char *first,
-				va_list ap)
+/* A native ruleset of @flavour handling socket creation: an fd or -errno. */
+static inline int native_flavour_ruleset(enum llsock_flavour flavour)
 {
 	struct native_ruleset_attr attr = {
 		.handled_access_socket = NATIVE_ACCESS_SOCKET_CREATE,
 	};
+	struct native_permission_ruleset_attr pattr = {
+		.handled_permissions = NATIVE_PERMISSION_SOCKET_CREATE,
+	};
+	int fd = flavour == LLSOCK_FLAVOUR_PERMISSION ?
+			 native_create_permission_ruleset(&pattr, sizeof(pattr),
+							  0) :
+			 native_create_ruleset(&attr, sizeof(attr), 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Adds the rule @text, read as @flavour reads it, to the native @fd. */
+static inline int native_add_text(int fd, enum llsock_flavour flavour,
+				  const char *text)
+{
+	struct llsock_permission_socket_attr prule;
 	struct llsock_socket_attr rule;
+	int ret;
+
+	if (flavour == LLSOCK_FLAVOUR_PERMISSION) {
+		ret = llsock_parse_permission_rule(text, &prule, NULL, 0);
+		if (!ret && native_add_rule(fd, NATIVE_RULE_SOCKET_PERMISSION,
+					    &prule, 0))
+			ret = -errno;
+	} else {
+		ret = llsock_parse_rule(text, &rule, NULL, 0);
+		if (!ret && native_add_rule(fd, NATIVE_RULE_SOCKET, &rule, 0))
+			ret = -errno;
+	}
+	return ret;
+}
+
+static inline int native_push_v(struct stack *stack, const char *first,
+				va_list ap)
+{
 	const char *text;
 	int fd, ret = 0;
 
-	/* Native permission layers: not in this backend yet. */
-	if (stack->flavour != LLSOCK_FLAVOUR_V4)
-		return -EOPNOTSUPP;
 	if (stack->layers > LLSOCK_MAX_LAYERS)
 		return -E2BIG;
-	fd = native_create_ruleset(&attr, sizeof(attr), 0);
+	fd = native_flavour_ruleset(stack->flavour);
 	if (fd < 0)
-		return -errno;
-	for (text = first; text && !ret; text = va_arg(ap, const char *)) {
-		ret = llsock_parse_rule(text, &rule, NULL, 0);
-		if (ret)
-			break;
-		if (native_add_rule(fd, NATIVE_RULE_SOCKET, &rule, 0))
-			ret = -errno;
-	}
+		return fd;
+	for (text = first; text && !ret; text = va_arg(ap, const char *))
+		ret = native_add_text(fd, stack->flavour, text);
 	if (!ret) {
 		stack->fds[stack->layers++] = fd;
 		ret = run_child(native_enter_child, stack);
