@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Native Landlock socket rules (SEMANTICS 1), as the patched kernel of
- * kernel/ exposes them, through raw system calls. The build host's uapi
- * headers predate the socket rule type, so its ABI is written out here
- * under names of our own: the layouts are those of SEMANTICS 1.
+ * Native Landlock socket rules, as the patched kernels of kernel/ expose
+ * them, through raw system calls: the v4 flavour (SEMANTICS 1, the 6.12
+ * series) and the permission flavour (SEMANTICS 5, the 7.3 series). The
+ * build host's uapi headers predate both, so their ABI is written out here
+ * under names of our own: the layouts are those of SEMANTICS 1 and 5.
  */
 #ifndef LLSOCK_TESTS_NATIVE_H
 #define LLSOCK_TESTS_NATIVE_H
@@ -25,6 +26,10 @@
 #define NATIVE_ACCESS_FS_EXECUTE	(1ULL << 0)
 #define NATIVE_ACCESS_SOCKET_CREATE	(1ULL << 0)
 #define NATIVE_RULE_SOCKET		3
+/* SEMANTICS 5: bits 0 and 1 are upstream's namespace and capability. */
+#define NATIVE_PERMISSION_SOCKET_CREATE	(1ULL << 2)
+#define NATIVE_RULE_SOCKET_PERMISSION	5
+#define NATIVE_SOCKET_WILDCARD_PROTOCOL	(1U << 0)
 
 /* struct landlock_ruleset_attr, with handled_access_socket after scoped. */
 struct native_ruleset_attr {
@@ -42,14 +47,51 @@ struct native_socket_attr {
 	__s32 protocol;
 } __attribute__((packed));
 
+/*
+ * struct landlock_ruleset_attr of the permission flavour: Linux 7.3's
+ * fields, then handled_permissions at offset 48.
+ */
+struct native_permission_ruleset_attr {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;
+	__u64 scoped;
+	__u64 quiet_access_fs;
+	__u64 quiet_access_net;
+	__u64 quiet_scoped;
+	__u64 handled_permissions;
+};
+
+/* struct landlock_socket_attr of the permission flavour. */
+struct native_permission_socket_attr {
+	__u64 permissions;
+	__u32 wildcards;
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+};
+
 _Static_assert(sizeof(struct native_ruleset_attr) == 32,
 	       "landlock_ruleset_attr is 32 bytes with socket rules");
 _Static_assert(sizeof(struct native_socket_attr) == 20,
 	       "landlock_socket_attr is 20 bytes");
+_Static_assert(offsetof(struct native_permission_ruleset_attr,
+			handled_permissions) == 48,
+	       "handled_permissions is at offset 48");
+_Static_assert(sizeof(struct native_permission_ruleset_attr) == 56,
+	       "landlock_ruleset_attr is 56 bytes with handled_permissions");
+_Static_assert(sizeof(struct native_permission_socket_attr) == 24,
+	       "landlock_socket_attr of the permission flavour is 24 bytes");
 
 /* Each call returns what the system call does: -1 and errno on failure. */
 static inline int native_create_ruleset(const struct native_ruleset_attr *attr,
 					size_t size, __u32 flags)
+{
+	return syscall(__NR_landlock_create_ruleset, attr, size, flags);
+}
+
+static inline int native_create_permission_ruleset(
+	const struct native_permission_ruleset_attr *attr, size_t size,
+	__u32 flags)
 {
 	return syscall(__NR_landlock_create_ruleset, attr, size, flags);
 }
@@ -87,6 +129,26 @@ static inline int native_socket_rules(void)
 		.handled_access_socket = NATIVE_ACCESS_SOCKET_CREATE,
 	};
 	int fd = native_create_ruleset(&attr, sizeof(attr), 0);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * 0 when this kernel has the socket permission (SEMANTICS 5), else -errno:
+ * a kernel without handled_permissions refuses the attribute's last 8
+ * bytes, non-zero and beyond the struct it knows (E2BIG); one with
+ * handled_permissions but no socket permission refuses the bit (EINVAL);
+ * or it has no Landlock at all.
+ */
+static inline int native_socket_permission(void)
+{
+	struct native_permission_ruleset_attr attr = {
+		.handled_permissions = NATIVE_PERMISSION_SOCKET_CREATE,
+	};
+	int fd = native_create_permission_ruleset(&attr, sizeof(attr), 0);
 
 	if (fd < 0)
 		return -errno;
