@@ -998,8 +998,8 @@ expect_rc 0
 end_test
 
 # The differential test's own options and make's checks of its variables
-# (the runs themselves need the patched kernel: make difftest). Usage
-# errors exit 2 before anything else happens.
+# (the runs themselves need a VM: make difftest). Usage errors exit 2
+# before anything else happens.
 
 DIFFTEST=${DIFFTEST:-$here/../build/static/tests/difftest}
 case $DIFFTEST in /*) ;; *) DIFFTEST=$PWD/$DIFFTEST ;; esac
@@ -1015,6 +1015,7 @@ else
 	expect_rc 0
 	expect_out_has "usage: difftest [--seed S] [--cases N]"
 	expect_out_has "--inject FAULT"
+	expect_out_has "--flavour F"
 	expect_err_empty
 	end_test
 
@@ -1024,7 +1025,10 @@ else
 		"--shrink -1|--shrink takes 0 to 100, not '-1'" \
 		"--seed abc|bad --seed 'abc'" \
 		"--seed -5|bad --seed '-5'" \
-		"--inject nothing|unknown fault 'nothing'"; do
+		"--inject nothing|unknown fault 'nothing'" \
+		"--flavour v5|--flavour takes v4, permission, mixed or both (or a comma-separated list of them), not 'v5'" \
+		"--flavour v4,perm|--flavour takes v4, permission, mixed or both (or a comma-separated list of them), not 'v4,perm'" \
+		"--flavour ,|--flavour takes v4, permission, mixed or both (or a comma-separated list of them), not ','"; do
 		args=${bad%%|*}
 		begin "difftest $args is a usage error"
 		# shellcheck disable=SC2086 # ARGS are two words
@@ -1043,7 +1047,9 @@ else
 	end_test
 fi
 
-for bad in "DIFFTEST_CASES=abc|DIFFTEST_CASES must be a number of cases, not 'abc'" \
+for bad in "DIFFTEST_FLAVOUR=mixed|DIFFTEST_FLAVOUR must be v4, permission or both, not 'mixed'" \
+	"DIFFTEST_FLAVOUR=|DIFFTEST_FLAVOUR must be v4, permission or both, not ''" \
+	"DIFFTEST_CASES=abc|DIFFTEST_CASES must be a number of cases, not 'abc'" \
 	"DIFFTEST_CASES=0|DIFFTEST_CASES must be a number of cases, not '0'" \
 	"DIFFTEST_CASES=010|DIFFTEST_CASES must be a number of cases, not '010'" \
 	"DIFFTEST_SEED=007|DIFFTEST_SEED must be numbers (seeds), not '007'" \

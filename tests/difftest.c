@@ -3,11 +3,17 @@
  * The differential test (make difftest): random rule stacks and socket
  * requests, each answered by three oracles that must agree errno for errno:
  *
- *   native   Landlock on the patched kernel of kernel/ (a child process
+ *   native   Landlock on a patched kernel of kernel/ (a child process
  *            stacks the layers with landlock_restrict_self());
  *   llsock   libllsock and the BPF program (a child process enters the
  *            deepest of a chain of cgroups, one layer bound to each);
- *   model    tests/model.c, SEMANTICS 2 and 3 as written.
+ *   model    tests/model.c, SEMANTICS 2, 3 and 5 as written.
+ *
+ * One run per flavour (--flavour): v4 (SEMANTICS 1 to 3), permission
+ * (SEMANTICS 5) and mixed, stacks whose layers are of either flavour. No
+ * kernel has both flavours natively, and each has at most one: where the
+ * running kernel lacks a flavour (and always for mixed), that run compares
+ * llsock with the model only and says that the native side is absent.
  *
  * Each stack has 1 to 16 layers of 0 to 64 rule attempts; keys come from
  * every boundary of SEMANTICS 2's table and beyond, and from a few
@@ -20,14 +26,20 @@
  * SOCK_CLOEXEC or bad flags ORed into the type). A case is one request
  * against one stack.
  *
+ * The permission flavour's keys aim at what SEMANTICS 5 adds: protocol 0
+ * and its canonical twin, the protocol wildcard, values no kernel knows
+ * (as __u32: huge ones too), every rewrite of bpf/canon.h's table, and the
+ * wildcards errors of add_rule().
+ *
  * A mismatch is shrunk (layers, then rules, dropped while the three still
  * disagree) and printed as a minimal stack and request. The output is TAP;
- * once every case has run, it prints `difftest: N cases, M mismatches
- * (seed S)`, the number of cases on each path, then the mismatches. Runs
- * as root in the VM, llsock loaded.
+ * once every case of a flavour has run, it prints `difftest: flavour F: N
+ * cases, M mismatches (seed S)` and whether native Landlock took part, the
+ * number of cases on each path, then the mismatches. Runs as root in the
+ * VM, llsock loaded.
  *
- * usage: difftest [--seed S] [--cases N] [--requests R] [--shrink K]
- *                 [--inject FAULT]
+ * usage: difftest [--flavour F] [--seed S] [--cases N] [--requests R]
+ *                 [--shrink K] [--inject FAULT]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +59,7 @@
 
 #include <liburing.h>
 
+#include "canon.h"
 #include "cgroups.h"
 #include "libllsock.h"
 #include "llsock.h"
@@ -58,20 +71,35 @@
 #define MAX_REQUESTS	256
 #define CGROUP_BASE	"/sys/fs/cgroup/difftest"
 
-/* What a layer is made of, for the three oracles. */
-enum layer_kind {
-	LAYER_SOCKET,		/* handles LANDLOCK_ACCESS_SOCKET_CREATE */
-	LAYER_OTHER,		/* handles only a file system right */
-	LAYER_BAD_CREATE,	/* created with unknown socket rights: EINVAL */
+/* The runs: each flavour of ruleset, and stacks of both. */
+enum flavour { FLAVOUR_V4, FLAVOUR_PERMISSION, FLAVOUR_MIXED, NR_FLAVOURS };
+
+static const char *const flavour_names[NR_FLAVOURS] = {
+	"v4", "permission", "mixed",
 };
 
+/* What a layer is made of, for the three oracles. */
+enum layer_kind {
+	LAYER_SOCKET,		/* handles socket creation */
+	LAYER_OTHER,		/* handles only a file system right */
+	LAYER_BAD_CREATE,	/* created with unknown socket rights: EINVAL */
+	LAYER_EMPTY,		/* created handling nothing: ENOMSG */
+};
+
+/*
+ * One add_rule() call. For a permission layer, @allowed is the
+ * permissions and @family, @type, @protocol hold the __u32 values.
+ */
 struct rule_try {
 	__u64 allowed;
 	__u32 flags;
+	__u32 wildcards;	/* the permission flavour's */
+	bool no_attr;		/* a NULL attribute: EFAULT */
 	int family, type, protocol;
 };
 
 struct layer {
+	enum model_flavour flavour;
 	enum layer_kind kind;
 	__u64 handled;		/* the socket mask given to create_ruleset */
 	int nr_rules;
@@ -104,6 +132,8 @@ struct answers {
 	int request[MAX_REQUESTS][3];
 	enum model_stage stage[MAX_REQUESTS];	/* where the model answered */
 	int plain[MAX_REQUESTS];		/* the unrestricted answer */
+	size_t nr_model;			/* the model's layers */
+	struct model_layer model[MAX_LAYERS];
 	bool llsock_skip[MAX_LAYERS];		/* no llsock equivalent */
 	char setup_error[256];			/* the harness failed */
 };
@@ -112,13 +142,20 @@ enum { NATIVE, LLSOCK, MODEL };
 static const char *const oracle_names[] = { "native", "llsock", "model" };
 
 /* Options. */
+static bool run_flavour[NR_FLAVOURS];
 static uint64_t seed;
 static long nr_cases = 100000;
 static int requests_per_stack = 100;
 #define MAX_SHRUNK 100
 static int max_shrunk = 10;
-enum fault { FAULT_NONE, FAULT_MODEL_TYPE_WILDCARD };
+enum fault {
+	FAULT_NONE, FAULT_MODEL_TYPE_WILDCARD, FAULT_MODEL_PROTOCOL_WILDCARD,
+};
 static enum fault inject = FAULT_NONE;
+
+/* The run going on: its flavour, and whether native Landlock has it. */
+static enum flavour flavour;
+static bool native_present;
 
 /* The splitmix64 generator, seeded by --seed. */
 static uint64_t rng_state;
@@ -206,29 +243,65 @@ static const struct { int family, type, protocol; } real_sockets[] = {
 	{ 40, SOCK_SEQPACKET, 0 },	{ 44, SOCK_RAW, 0 },
 	{ 30, SOCK_RDM, 0 },		{ 30, SOCK_STREAM, 0 },
 	{ 43, SOCK_STREAM, 0 },		{ 43, SOCK_STREAM, 1 },
+	{ AF_UNIX, SOCK_RAW, 0 },	{ AF_INET6, SOCK_DGRAM, 0 },
+	{ AF_INET, SOCK_SEQPACKET, 0 },
+	/* Values the kernel refuses once past the hook. */
+	{ AF_INET, SOCK_STREAM, 300 },	{ 45, SOCK_DGRAM, 0 },
+	{ AF_INET, SOCK_DGRAM, -1 },
 };
 
 #define NR_HOT 6
 
 struct hot { int family, type, protocol; };
 
+/* The rewrites of bpf/canon.h, the table the model and llsock share. */
+static const struct llsock_canon_rule canon_rules[] = LLSOCK_CANON_RULES;
+#define NR_CANON_RULES (sizeof(canon_rules) / sizeof(canon_rules[0]))
+
+/*
+ * A key that a rewrite of the table applies to, its "any" fields drawn;
+ * for a rewrite of protocol 0 into the type's default, sometimes that
+ * default instead (the canonical twin, which no rewrite touches).
+ */
+static void random_canon_key(int *family, int *type, int *protocol)
+{
+	static const int types[] = { 1, 2, 3, 5, 10 };
+	const struct llsock_canon_rule *rule =
+		&canon_rules[below(NR_CANON_RULES)];
+
+	*family = rule->family;
+	*type = rule->type == LLSOCK_CANON_ANY ? PICK(types) : rule->type;
+	if (rule->protocol != LLSOCK_CANON_ANY)
+		*protocol = rule->protocol;
+	else
+		*protocol = chance(50) ? 0 : random_protocol();
+	if (rule->protocol == 0 && rule->to_protocol != LLSOCK_CANON_ANY &&
+	    chance(30))
+		*protocol = rule->to_protocol;
+}
+
+/* The socket's key as the kernel gives it (SEMANTICS 5). */
+static void canonical(int *family, int *type, int *protocol)
+{
+	llsock_canonical(canon_rules, NR_CANON_RULES, family, type, protocol);
+}
+
 static void random_hot(struct hot *hot)
 {
 	int i = below(sizeof(real_sockets) / sizeof(real_sockets[0]));
 
+	/* Where permission layers are, half the hot keys are rewritten. */
+	if (flavour != FLAVOUR_V4 && chance(50)) {
+		random_canon_key(&hot->family, &hot->type, &hot->protocol);
+		return;
+	}
 	hot->family = real_sockets[i].family;
 	hot->type = real_sockets[i].type;
 	hot->protocol = real_sockets[i].protocol;
 }
 
-static void random_rule(struct rule_try *rule, const struct hot *hot)
+static void random_key(struct rule_try *rule, const struct hot *hot)
 {
-	rule->allowed = NATIVE_ACCESS_SOCKET_CREATE;
-	rule->flags = 0;
-	if (chance(3))
-		rule->allowed = chance(50) ? 0 : (chance(50) ? 2 : 3);
-	if (chance(2))
-		rule->flags = 1U << below(32);
 	if (chance(70)) {
 		rule->family = hot[below(NR_HOT)].family;
 		rule->type = hot[below(NR_HOT)].type;
@@ -238,6 +311,14 @@ static void random_rule(struct rule_try *rule, const struct hot *hot)
 		rule->type = random_type();
 		rule->protocol = random_protocol();
 	}
+}
+
+static void random_v4_rule(struct rule_try *rule, const struct hot *hot)
+{
+	rule->allowed = NATIVE_ACCESS_SOCKET_CREATE;
+	if (chance(3))
+		rule->allowed = chance(50) ? 0 : (chance(50) ? 2 : 3);
+	random_key(rule, hot);
 	/* Wildcards, where they are allowed and where they are not. */
 	if (chance(20))
 		rule->type = -1;
@@ -247,45 +328,145 @@ static void random_rule(struct rule_try *rule, const struct hot *hot)
 		rule->family = -1;
 }
 
-/* A layer that lets each hot key through with probability 4/5. */
-static void random_layer(struct layer *layer, const struct hot *hot)
+/*
+ * A permission rule: raw or canonical keys, values no kernel knows (huge
+ * as __u32), the protocol wildcard with protocol 0 and, to be refused,
+ * with another protocol or beside unknown wildcard bits.
+ */
+static void random_permission_rule(struct rule_try *rule,
+				   const struct hot *hot)
 {
+	static const __u64 bad[] = { 0, 1ULL << 0, 1ULL << 1, 3, 5, 8,
+				     1ULL << 63, ~0ULL };
+	static const unsigned int huge[] = { 255, 256, 65535, 65536,
+					     0x7fffffff, 0x80000000,
+					     0xfffffffe, 0xffffffff };
+	int r;
+
+	rule->allowed = NATIVE_PERMISSION_SOCKET_CREATE;
+	if (chance(3))
+		rule->allowed = bad[below(sizeof(bad) / sizeof(bad[0]))];
+	if (chance(15)) {
+		const struct hot *h = &hot[below(NR_HOT)];
+
+		rule->family = h->family;
+		rule->type = h->type;
+		rule->protocol = h->protocol;
+	} else if (chance(20)) {
+		random_canon_key(&rule->family, &rule->type, &rule->protocol);
+	} else {
+		random_key(rule, hot);
+	}
+	if (chance(25))
+		canonical(&rule->family, &rule->type, &rule->protocol);
+	if (chance(5)) {
+		unsigned int v = huge[below(sizeof(huge) / sizeof(huge[0]))];
+
+		r = below(3);
+		if (r == 0)
+			rule->family = (int)v;
+		else if (r == 1)
+			rule->type = (int)v;
+		else
+			rule->protocol = (int)v;
+	}
+	r = below(100);
+	if (r < 20) {
+		rule->wildcards = NATIVE_SOCKET_WILDCARD_PROTOCOL;
+		rule->protocol = 0;
+	} else if (r < 23) {
+		rule->wildcards = NATIVE_SOCKET_WILDCARD_PROTOCOL;
+		if (!rule->protocol)
+			rule->protocol = 6;
+	} else if (r < 26) {
+		rule->wildcards = 1U << (1 + below(31));
+		if (chance(50))
+			rule->wildcards |= NATIVE_SOCKET_WILDCARD_PROTOCOL;
+		if (chance(50))
+			rule->protocol = 0;
+	}
+}
+
+static void random_rule(struct rule_try *rule, enum model_flavour f,
+			const struct hot *hot)
+{
+	memset(rule, 0, sizeof(*rule));
+	if (f == MODEL_PERMISSION)
+		random_permission_rule(rule, hot);
+	else
+		random_v4_rule(rule, hot);
+	if (chance(2))
+		rule->flags = 1U << below(32);
+	if (chance(1))
+		rule->no_attr = true;
+}
+
+static __u64 socket_right(enum model_flavour f)
+{
+	return f == MODEL_PERMISSION ? NATIVE_PERMISSION_SOCKET_CREATE :
+				       NATIVE_ACCESS_SOCKET_CREATE;
+}
+
+/* A rule that grants @layer's socket right on (@family, @type, @protocol). */
+static struct rule_try *plain_rule(struct layer *layer, struct rule_try *rule,
+				   int family, int type, int protocol)
+{
+	memset(rule, 0, sizeof(*rule));
+	rule->allowed = socket_right(layer->flavour);
+	rule->family = family;
+	rule->type = type;
+	rule->protocol = protocol;
+	return rule;
+}
+
+/* A layer that lets each hot key through with probability 4/5. */
+static void random_layer(struct layer *layer, enum model_flavour f,
+			 const struct hot *hot)
+{
+	static const __u64 bad_permissions[] = { 1, 2, 3, 5, 8, ~0ULL };
 	int i, max = chance(50) ? 8 : MAX_RULES;
 
+	layer->flavour = f;
 	layer->kind = LAYER_SOCKET;
-	layer->handled = NATIVE_ACCESS_SOCKET_CREATE;
+	layer->handled = socket_right(f);
 	if (chance(4)) {
 		layer->kind = LAYER_OTHER;
 		layer->handled = 0;
 	} else if (chance(3)) {
 		layer->kind = LAYER_BAD_CREATE;
-		layer->handled = chance(50) ? 2 : ~0ULL;
+		if (f == MODEL_PERMISSION)
+			layer->handled = bad_permissions[below(
+				sizeof(bad_permissions) /
+				sizeof(bad_permissions[0]))];
+		else
+			layer->handled = chance(50) ? 2 : ~0ULL;
+	} else if (chance(2)) {
+		layer->kind = LAYER_EMPTY;
+		layer->handled = 0;
 	}
 	layer->nr_rules = below(max + 1);
 	for (i = 0; i < layer->nr_rules; i++)
-		random_rule(&layer->rules[i], hot);
+		random_rule(&layer->rules[i], f, hot);
 	/*
 	 * Dense: many protocols for one (family, type), more than llsock
 	 * keeps inline in an entry (LLSOCK_INLINE_PROTOCOLS).
 	 */
 	if (chance(20)) {
 		const struct hot *h = &hot[below(NR_HOT)];
-		int type = chance(25) ? -1 : h->type;
+		int type = chance(25) && f == MODEL_V4 ? -1 : h->type;
 		int n = 7 + below(18);
 
-		for (i = 0; i < n && layer->nr_rules < MAX_RULES; i++) {
-			struct rule_try *rule =
-				&layer->rules[layer->nr_rules++];
-
-			rule->allowed = NATIVE_ACCESS_SOCKET_CREATE;
-			rule->flags = 0;
-			rule->family = h->family;
-			rule->type = type;
-			rule->protocol = chance(20) ? h->protocol :
-					 random_protocol();
-		}
+		for (i = 0; i < n && layer->nr_rules < MAX_RULES; i++)
+			plain_rule(layer, &layer->rules[layer->nr_rules++],
+				   h->family, type,
+				   chance(20) ? h->protocol :
+						random_protocol());
 	}
-	/* The hot keys, each under one of its four lookup keys. */
+	/*
+	 * The hot keys, each under one of its lookup keys: v4's four;
+	 * for permission rules the key as asked, its canonical twin or
+	 * the protocol wildcard.
+	 */
 	for (i = 0; i < NR_HOT && layer->nr_rules < MAX_RULES; i++) {
 		struct rule_try *rule;
 
@@ -295,11 +476,19 @@ static void random_layer(struct layer *layer, const struct hot *hot)
 		if (rule != &layer->rules[layer->nr_rules])
 			layer->rules[layer->nr_rules] = *rule;
 		layer->nr_rules++;
-		rule->allowed = NATIVE_ACCESS_SOCKET_CREATE;
-		rule->flags = 0;
-		rule->family = hot[i].family;
-		rule->type = chance(25) ? -1 : hot[i].type;
-		rule->protocol = chance(25) ? -1 : hot[i].protocol;
+		plain_rule(layer, rule, hot[i].family, hot[i].type,
+			   hot[i].protocol);
+		if (f == MODEL_V4) {
+			if (chance(25))
+				rule->type = -1;
+			if (chance(25))
+				rule->protocol = -1;
+		} else if (chance(30)) {
+			canonical(&rule->family, &rule->type, &rule->protocol);
+		} else if (chance(35)) {
+			rule->wildcards = NATIVE_SOCKET_WILDCARD_PROTOCOL;
+			rule->protocol = 0;
+		}
 	}
 }
 
@@ -308,8 +497,14 @@ static void random_stack(struct stack *stack, const struct hot *hot)
 	int i;
 
 	stack->nr_layers = chance(25) ? 1 + below(3) : 1 + below(MAX_LAYERS);
-	for (i = 0; i < stack->nr_layers; i++)
-		random_layer(&stack->layers[i], hot);
+	for (i = 0; i < stack->nr_layers; i++) {
+		enum model_flavour f = flavour == FLAVOUR_V4 ? MODEL_V4 :
+				       flavour == FLAVOUR_PERMISSION ?
+				       MODEL_PERMISSION :
+				       chance(50) ? MODEL_V4 : MODEL_PERMISSION;
+
+		random_layer(&stack->layers[i], f, hot);
+	}
 }
 
 static void random_request(struct request *req, const struct hot *hot)
@@ -318,7 +513,9 @@ static void random_request(struct request *req, const struct hot *hot)
 
 	req->call = r < 70 ? CALL_SOCKET : r < 85 ? CALL_SOCKETPAIR :
 		    r < 93 ? CALL_URING : CALL_URING_ASYNC;
-	if (chance(55)) {
+	if (flavour != FLAVOUR_V4 && chance(35)) {
+		random_canon_key(&req->family, &req->type, &req->protocol);
+	} else if (chance(55)) {
 		const struct hot *h = &hot[below(NR_HOT)];
 
 		req->family = h->family;
@@ -422,6 +619,37 @@ struct shared {
 
 static struct shared *shared;
 
+static int native_permission_layer(const struct layer *layer,
+				   struct answers *ans, int i)
+{
+	struct native_permission_ruleset_attr attr = {
+		.handled_permissions = layer->handled,
+	};
+	int fd, r;
+
+	if (layer->kind == LAYER_OTHER)
+		attr.handled_access_fs = NATIVE_ACCESS_FS_EXECUTE;
+	fd = native_create_permission_ruleset(&attr, sizeof(attr), 0);
+	ans->create[i][NATIVE] = fd < 0 ? errno : 0;
+	for (r = 0; r < layer->nr_rules && fd >= 0; r++) {
+		const struct rule_try *rule = &layer->rules[r];
+		struct native_permission_socket_attr a = {
+			.permissions = rule->allowed,
+			.wildcards = rule->wildcards,
+			.family = (__u32)rule->family,
+			.type = (__u32)rule->type,
+			.protocol = (__u32)rule->protocol,
+		};
+
+		ans->add[i][r][NATIVE] =
+			native_add_rule(fd, NATIVE_RULE_SOCKET_PERMISSION,
+					rule->no_attr ? NULL : &a,
+					rule->flags) ? errno : 0;
+	}
+	return fd;
+}
+
+/* -1 where the native side is absent: no Landlock layer to stack. */
 static int native_layer(const struct layer *layer, struct answers *ans,
 			int i)
 {
@@ -430,6 +658,10 @@ static int native_layer(const struct layer *layer, struct answers *ans,
 	};
 	int fd, r;
 
+	if (!native_present)
+		return -1;
+	if (layer->flavour == MODEL_PERMISSION)
+		return native_permission_layer(layer, ans, i);
 	if (layer->kind == LAYER_OTHER)
 		attr.handled_access_fs = NATIVE_ACCESS_FS_EXECUTE;
 	fd = native_create_ruleset(&attr, sizeof(attr), 0);
@@ -444,7 +676,8 @@ static int native_layer(const struct layer *layer, struct answers *ans,
 		};
 
 		ans->add[i][r][NATIVE] =
-			native_add_rule(fd, NATIVE_RULE_SOCKET, &a,
+			native_add_rule(fd, NATIVE_RULE_SOCKET,
+					rule->no_attr ? NULL : &a,
 					rule->flags) ? errno : 0;
 	}
 	return fd;
@@ -456,10 +689,18 @@ static struct llsock_ruleset *llsock_layer(const struct layer *layer,
 	struct llsock_ruleset_attr attr = {
 		.handled_access_socket = layer->handled,
 	};
+	struct llsock_permission_ruleset_attr pattr = {
+		.handled_permissions = layer->handled,
+	};
+	bool permission = layer->flavour == MODEL_PERMISSION;
 	struct llsock_ruleset *ruleset = NULL;
 	int r, ret;
 
-	ret = llsock_create_ruleset(&attr, sizeof(attr), 0, &ruleset);
+	if (permission)
+		ret = llsock_create_permission_ruleset(&pattr, sizeof(pattr),
+						       0, &ruleset);
+	else
+		ret = llsock_create_ruleset(&attr, sizeof(attr), 0, &ruleset);
 	ans->create[i][LLSOCK] = -ret;
 	for (r = 0; r < layer->nr_rules && !ret; r++) {
 		const struct rule_try *rule = &layer->rules[r];
@@ -469,9 +710,19 @@ static struct llsock_ruleset *llsock_layer(const struct layer *layer,
 			.type = rule->type,
 			.protocol = rule->protocol,
 		};
+		struct llsock_permission_socket_attr pa = {
+			.permissions = rule->allowed,
+			.wildcards = rule->wildcards,
+			.family = (__u32)rule->family,
+			.type = (__u32)rule->type,
+			.protocol = (__u32)rule->protocol,
+		};
+		const void *attr = permission ? (const void *)&pa : &a;
 
 		ans->add[i][r][LLSOCK] = -llsock_add_rule(
-			ruleset, LLSOCK_RULE_SOCKET, &a, rule->flags);
+			ruleset, permission ? LLSOCK_RULE_SOCKET_PERMISSION :
+					      LLSOCK_RULE_SOCKET,
+			rule->no_attr ? NULL : attr, rule->flags);
 	}
 	return ruleset;
 }
@@ -488,27 +739,44 @@ static size_t model_layers(const struct stack *stack, struct answers *ans,
 		struct model_layer *m = &out[n];
 		int err;
 
+		bool permission = layer->flavour == MODEL_PERMISSION;
+
 		/* A file system ruleset: no socket check of section 2. */
 		err = layer->kind == LAYER_OTHER ? 0 :
+		      permission ?
+		      -model_create_permission_ruleset(layer->handled) :
 		      -model_create_ruleset(layer->handled);
 		ans->create[i][MODEL] = err;
 		if (err)
 			continue;
+		m->flavour = layer->flavour;
 		m->handled = layer->handled;
 		m->nr_rules = 0;
 		for (r = 0; r < layer->nr_rules; r++) {
 			const struct rule_try *rule = &layer->rules[r];
+			const void *attr = rule->no_attr ? NULL : rule;
 			struct model_rule stored;
 
-			err = -model_add_rule(layer->handled, rule->flags,
-					      rule, rule->allowed,
-					      rule->family, rule->type,
-					      rule->protocol, &stored);
+			if (permission)
+				err = -model_add_permission_rule(
+					layer->handled, rule->flags, attr,
+					rule->allowed, rule->wildcards,
+					rule->family, rule->type,
+					rule->protocol, &stored);
+			else
+				err = -model_add_rule(layer->handled,
+						      rule->flags, attr,
+						      rule->allowed,
+						      rule->family, rule->type,
+						      rule->protocol, &stored);
 			ans->add[i][r][MODEL] = err;
 			if (err)
 				continue;
-			if (inject == FAULT_MODEL_TYPE_WILDCARD &&
+			if (inject == FAULT_MODEL_TYPE_WILDCARD && !permission &&
 			    stored.type == MODEL_ANY)
+				continue;
+			if (inject == FAULT_MODEL_PROTOCOL_WILDCARD &&
+			    (stored.wildcards & MODEL_WILDCARD_PROTOCOL))
 				continue;
 			m->rules[m->nr_rules++] = stored;
 		}
@@ -559,15 +827,13 @@ static int wait_child(pid_t pid)
 static void run_stack(const struct stack *stack, const struct request *reqs,
 		      int nr, struct answers *ans)
 {
-	static struct model_layer mlayers[MAX_LAYERS];
 	struct llsock_ruleset *rulesets[MAX_LAYERS] = {};
 	int fds[MAX_LAYERS], nr_fds = 0, i;
 	char path[PATH_MAX];
-	size_t nr_model;
-	pid_t pid[2];
+	pid_t pid[2] = { -1, -1 };
 
 	memset(ans, 0, sizeof(*ans));
-	nr_model = model_layers(stack, ans, mlayers);
+	ans->nr_model = model_layers(stack, ans, ans->model);
 
 	/* The native stack and the llsock cgroups, layer by layer. */
 	remove_cgroup_tree(CGROUP_BASE "/s");
@@ -589,9 +855,11 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 		} else {
 			rulesets[i] = llsock_layer(layer, ans, i);
 		}
-		if (fd < 0)
+		/* Without native Landlock, the model says which layers exist. */
+		if (native_present ? fd < 0 : ans->create[i][MODEL] != 0)
 			continue;
-		fds[nr_fds++] = fd;
+		if (fd >= 0)
+			fds[nr_fds++] = fd;
 		snprintf(path + len, sizeof(path) - len, "/l%d", i + 1);
 		if (mkdir(path, 0755)) {
 			snprintf(ans->setup_error, sizeof(ans->setup_error),
@@ -612,13 +880,15 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 	/* The requests, from a task in each stack. */
 	memset(shared, 0, sizeof(*shared));
 	fflush(stdout);
-	pid[NATIVE] = fork();
-	if (pid[NATIVE] == 0)
-		_exit(native_child(fds, nr_fds, reqs, nr));
+	if (native_present) {
+		pid[NATIVE] = fork();
+		if (pid[NATIVE] == 0)
+			_exit(native_child(fds, nr_fds, reqs, nr));
+	}
 	pid[LLSOCK] = fork();
 	if (pid[LLSOCK] == 0)
 		_exit(llsock_child(path, reqs, nr));
-	for (i = 0; i < 2; i++) {
+	for (i = native_present ? 0 : 1; i < 2; i++) {
 		int ret = wait_child(pid[i]);
 
 		if (ret && !ans->setup_error[0])
@@ -630,7 +900,7 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 		ans->request[i][NATIVE] = shared->results[NATIVE][i];
 		ans->request[i][LLSOCK] = shared->results[LLSOCK][i];
 		ans->request[i][MODEL] = model_socket(
-			mlayers, nr_model, reqs[i].family, reqs[i].type,
+			ans->model, ans->nr_model, reqs[i].family, reqs[i].type,
 			reqs[i].protocol, ans->plain[i] = unrestricted(&reqs[i]),
 			&ans->stage[i]);
 	}
@@ -643,9 +913,10 @@ out:
 	llsock_gc();
 }
 
+/* Native Landlock's answers count only where it is present. */
 static bool agree(const int *three, bool skip_llsock)
 {
-	return three[NATIVE] == three[MODEL] &&
+	return (!native_present || three[NATIVE] == three[MODEL]) &&
 	       (skip_llsock || three[LLSOCK] == three[MODEL]);
 }
 
@@ -684,11 +955,15 @@ static void print_three(const int *three, bool skip_llsock)
 {
 	int o;
 
+	const char *sep = "";
+
 	for (o = 0; o < 3; o++) {
-		if (o == LLSOCK && skip_llsock)
+		if ((o == LLSOCK && skip_llsock) ||
+		    (o == NATIVE && !native_present))
 			continue;
-		fprintf(report, "%s%s %s", o ? ", " : "", oracle_names[o],
+		fprintf(report, "%s%s %s", sep, oracle_names[o],
 		       errno_name(three[o]));
+		sep = ", ";
 	}
 }
 
@@ -717,13 +992,42 @@ static void print_request(const struct request *req)
 	fprintf(report, ", %d)", req->protocol);
 }
 
-static void print_rule(const struct rule_try *rule)
+/*
+ * A v4 rule as "family.type.protocol" (-1: any); a permission rule with
+ * its __u32 values, "*" for the protocol wildcard with protocol 0.
+ */
+static void print_rule(const struct rule_try *rule, enum model_flavour f)
 {
-	fprintf(report, "%d.%d.%d", rule->family, rule->type, rule->protocol);
-	if (rule->allowed != NATIVE_ACCESS_SOCKET_CREATE)
-		fprintf(report, " allowed=%#llx", (unsigned long long)rule->allowed);
+	if (rule->no_attr) {
+		fprintf(report, "NULL attribute");
+	} else if (f == MODEL_PERMISSION) {
+		fprintf(report, "%u.%u.", (unsigned int)rule->family,
+			(unsigned int)rule->type);
+		if (rule->wildcards == NATIVE_SOCKET_WILDCARD_PROTOCOL &&
+		    !rule->protocol)
+			fprintf(report, "*");
+		else
+			fprintf(report, "%u", (unsigned int)rule->protocol);
+		if (rule->wildcards &&
+		    (rule->wildcards != NATIVE_SOCKET_WILDCARD_PROTOCOL ||
+		     rule->protocol))
+			fprintf(report, " wildcards=%#x", rule->wildcards);
+	} else {
+		fprintf(report, "%d.%d.%d", rule->family, rule->type,
+			rule->protocol);
+	}
+	if (rule->allowed != socket_right(f))
+		fprintf(report, " %s=%#llx",
+			f == MODEL_PERMISSION ? "permissions" : "allowed",
+			(unsigned long long)rule->allowed);
 	if (rule->flags)
 		fprintf(report, " flags=%#x", rule->flags);
+}
+
+static const char *handled_name(enum model_flavour f)
+{
+	return f == MODEL_PERMISSION ? "handled_permissions" :
+				       "handled_access_socket";
 }
 
 static void print_stack(const struct stack *stack)
@@ -736,16 +1040,21 @@ static void print_stack(const struct stack *stack)
 		const struct layer *layer = &stack->layers[i];
 
 		fprintf(report, "#     layer %d: ", i + 1);
+		if (flavour == FLAVOUR_MIXED)
+			fprintf(report, "[%s] ", layer->flavour ==
+				MODEL_PERMISSION ? "permission" : "v4");
 		if (layer->kind == LAYER_OTHER)
 			fprintf(report, "[handles a file system right only] ");
-		else if (layer->kind == LAYER_BAD_CREATE)
-			fprintf(report, "[handled_access_socket=%#llx] ",
+		else if (layer->kind == LAYER_BAD_CREATE ||
+			 layer->kind == LAYER_EMPTY)
+			fprintf(report, "[%s=%#llx] ",
+				handled_name(layer->flavour),
 			       (unsigned long long)layer->handled);
 		if (!layer->nr_rules)
 			fprintf(report, "no rule");
 		for (r = 0; r < layer->nr_rules; r++) {
 			fprintf(report, "%s", r ? ", " : "");
-			print_rule(&layer->rules[r]);
+			print_rule(&layer->rules[r], layer->flavour);
 		}
 		fprintf(report, "\n");
 	}
@@ -826,59 +1135,117 @@ static void shrink(struct stack *stack, const struct request *req)
 
 enum path {
 	PATH_ALLOWED, PATH_DENIED, PATH_BEFORE_HOOK, PATH_UNSUPPORTED,
-	PATH_MULTI_LAYER, PATH_ADD_RULE_ERRORS, PATH_SOCKETPAIR,
-	PATH_URING, PATH_TYPE_FLAGS, PATH_INET_PACKET, PATH_DENSE, NR_PATHS,
+	PATH_MULTI_LAYER, PATH_ADD_RULE_ERRORS, PATH_CREATE_ERRORS,
+	PATH_SOCKETPAIR, PATH_URING, PATH_TYPE_FLAGS, PATH_INET_PACKET,
+	PATH_DENSE,
+	/* Where permission layers are (SEMANTICS 5). */
+	PATH_TWIN, PATH_REWRITTEN_ALLOWED, PATH_WILDCARD, PATH_UNKNOWN,
+	PATH_UNKNOWN_ALLOWED, PATH_HUGE_RULES, PATH_WILDCARD_ERRORS,
+	/* Mixed stacks only. */
+	PATH_MIXED,
+	/* One per rewrite of bpf/canon.h's table, where permission layers are. */
+	PATH_REWRITE,
+	NR_PATHS = PATH_REWRITE + NR_CANON_RULES,
 };
 
-static const char *const path_names[NR_PATHS] = {
+static const char *const path_names[PATH_REWRITE] = {
 	[PATH_ALLOWED] = "allowed (past the hook)",
 	[PATH_DENIED] = "denied (EACCES)",
 	[PATH_BEFORE_HOOK] = "refused before the hook",
 	[PATH_UNSUPPORTED] = "unsupported family, hook reached",
 	[PATH_MULTI_LAYER] = "multi-layer (2+ socket layers)",
 	[PATH_ADD_RULE_ERRORS] = "add_rule errors (calls)",
+	[PATH_CREATE_ERRORS] = "stack with a refused create_ruleset",
 	[PATH_SOCKETPAIR] = "through socketpair(2)",
 	[PATH_URING] = "through IORING_OP_SOCKET (+async)",
 	[PATH_TYPE_FLAGS] = "type with flags",
 	[PATH_INET_PACKET] = "AF_INET + SOCK_PACKET",
 	[PATH_DENSE] = "overflowing llsock's inline protocols",
+	[PATH_TWIN] = "inet protocol 0 or its canonical twin",
+	[PATH_REWRITTEN_ALLOWED] = "rewritten key, allowed",
+	[PATH_WILDCARD] = "protocol wildcard rule on the key",
+	[PATH_UNKNOWN] = "unknown value, hook reached",
+	[PATH_UNKNOWN_ALLOWED] = "unknown value let through by a rule",
+	[PATH_HUGE_RULES] = "rules with unknown values (calls)",
+	[PATH_WILDCARD_ERRORS] = "add_rule wildcards errors (calls)",
+	[PATH_MIXED] = "stack of both flavours",
 };
 
+/* Whether @p is a path of the current run's flavour. */
+static bool path_applies(int p)
+{
+	if (p < PATH_TWIN)
+		return true;
+	if (p == PATH_MIXED)
+		return flavour == FLAVOUR_MIXED;
+	return flavour != FLAVOUR_V4;
+}
+
+static void path_name(int p, char *buf, size_t size)
+{
+	const struct llsock_canon_rule *r;
+	char type[16], protocol[16];
+
+	if (p < PATH_REWRITE) {
+		snprintf(buf, size, "%s", path_names[p]);
+		return;
+	}
+	r = &canon_rules[p - PATH_REWRITE];
+	snprintf(type, sizeof(type), "%d", r->type);
+	snprintf(protocol, sizeof(protocol), "%d", r->protocol);
+	snprintf(buf, size, "rewrite %d.%s.%s -> %d.%d.%d", r->family,
+		 r->type == LLSOCK_CANON_ANY ? "*" : type,
+		 r->protocol == LLSOCK_CANON_ANY ? "*" : protocol,
+		 r->to_family, r->to_type, r->to_protocol);
+}
+
 static long paths[NR_PATHS];
-static long add_rule_calls, create_calls;
+static long add_rule_calls, create_calls, create_errors;
 /* All of them, and those of create_ruleset() and add_rule() alone. */
 static long mismatches, build_mismatches;
 
-/*
- * Whether a layer of @stack has more than LLSOCK_INLINE_PROTOCOLS distinct
- * protocol rules on the (family, type) or (family, any) entry the request
- * looks up: llsock then finds some of them in its overflow map.
- */
-static bool dense_entry(const struct stack *stack, const struct answers *ans,
-			const struct request *req)
+/* The request as the hook sees it: type flags dropped, the INET alias. */
+static void hook_key(const struct request *req, int *family, int *type,
+		     int *protocol)
 {
-	int family = req->family, type = req->type & MODEL_SOCK_TYPE_MASK;
-	int i, r, k, w;
+	*family = req->family;
+	*type = req->type & MODEL_SOCK_TYPE_MASK;
+	*protocol = req->protocol;
+	if (*family == AF_INET && *type == SOCK_PACKET)
+		*family = AF_PACKET;
+}
 
-	if (family == AF_INET && type == SOCK_PACKET)
-		family = AF_PACKET;
-	for (i = 0; i < stack->nr_layers; i++) {
-		const struct layer *layer = &stack->layers[i];
+/*
+ * Whether a layer of the model holds more than LLSOCK_INLINE_PROTOCOLS
+ * distinct protocol rules on an entry the request looks up (v4: its
+ * (family, type) or (family, any); permission: its canonical (family,
+ * type)): llsock then finds some of them in its overflow map.
+ */
+static bool dense_entry(const struct answers *ans, const struct request *req)
+{
+	size_t i, r;
+	int k, w;
 
-		if (layer->kind != LAYER_SOCKET || ans->create[i][MODEL])
-			continue;
-		for (w = 0; w < 2; w++) {
+	for (i = 0; i < ans->nr_model; i++) {
+		const struct model_layer *layer = &ans->model[i];
+		bool permission = layer->flavour == MODEL_PERMISSION;
+		int family, type, protocol;
+
+		hook_key(req, &family, &type, &protocol);
+		if (permission)
+			canonical(&family, &type, &protocol);
+		for (w = 0; w < (permission ? 1 : 2); w++) {
 			int seen[MAX_RULES], nr_seen = 0;
 
 			for (r = 0; r < layer->nr_rules; r++) {
-				const struct rule_try *rule = &layer->rules[r];
-				int rf = rule->family;
+				const struct model_rule *rule =
+					&layer->rules[r];
 
-				if (ans->add[i][r][MODEL] || rule->protocol < 0)
+				if (rule->wildcards ||
+				    (!permission && rule->protocol == MODEL_ANY))
 					continue;
-				if (rf == AF_INET && rule->type == SOCK_PACKET)
-					rf = AF_PACKET;
-				if (rf != family || rule->type != (w ? -1 : type))
+				if (rule->family != family ||
+				    rule->type != (w ? MODEL_ANY : type))
 					continue;
 				for (k = 0; k < nr_seen; k++)
 					if (seen[k] == rule->protocol)
@@ -893,10 +1260,99 @@ static bool dense_entry(const struct stack *stack, const struct answers *ans,
 	return false;
 }
 
-static void count_request(const struct request *req, enum model_stage stage,
-			  int plain, size_t socket_layers, bool dense)
+/* Whether a permission layer has a protocol wildcard rule on the key. */
+static bool wildcard_entry(const struct answers *ans,
+			   const struct request *req)
 {
-	if (dense)
+	int family, type, protocol;
+	size_t i, r;
+
+	hook_key(req, &family, &type, &protocol);
+	canonical(&family, &type, &protocol);
+	for (i = 0; i < ans->nr_model; i++) {
+		const struct model_layer *layer = &ans->model[i];
+
+		if (layer->flavour != MODEL_PERMISSION)
+			continue;
+		for (r = 0; r < layer->nr_rules; r++)
+			if ((layer->rules[r].wildcards &
+			     MODEL_WILDCARD_PROTOCOL) &&
+			    layer->rules[r].family == family &&
+			    layer->rules[r].type == type)
+				return true;
+	}
+	return false;
+}
+
+/* The permission flavour's paths of a request that reached the hook. */
+static void count_permission_request(const struct request *req,
+				     enum model_stage stage, int plain,
+				     const struct answers *ans)
+{
+	int family = req->family, type = req->type & MODEL_SOCK_TYPE_MASK;
+	int protocol = req->protocol, f, t, p;
+	size_t i;
+
+	/* Each rewrite of the table that applies, in the table's order. */
+	for (i = 0; i < NR_CANON_RULES; i++) {
+		const struct llsock_canon_rule *rule = &canon_rules[i];
+
+		if (rule->family != family ||
+		    !llsock_canon_matches(rule->type, type) ||
+		    !llsock_canon_matches(rule->protocol, protocol))
+			continue;
+		paths[PATH_REWRITE + i]++;
+		family = llsock_canon_to(rule->to_family, family);
+		type = llsock_canon_to(rule->to_type, type);
+		protocol = llsock_canon_to(rule->to_protocol, protocol);
+	}
+	f = req->family;
+	t = req->type & MODEL_SOCK_TYPE_MASK;
+	p = 0;
+	if (f == AF_INET || f == AF_INET6) {
+		canonical(&f, &t, &p);
+		if (p && (req->protocol == 0 || req->protocol == p))
+			paths[PATH_TWIN]++;
+	}
+	hook_key(req, &f, &t, &p);
+	if (stage == MODEL_PAST_HOOK &&
+	    (f != family || t != type || p != protocol))
+		paths[PATH_REWRITTEN_ALLOWED]++;
+	if (wildcard_entry(ans, req))
+		paths[PATH_WILDCARD]++;
+	/* What the kernel says of values it does not know. */
+	if (plain == EAFNOSUPPORT || plain == EPROTONOSUPPORT ||
+	    plain == ESOCKTNOSUPPORT || plain == EPROTOTYPE ||
+	    plain == EINVAL) {
+		paths[PATH_UNKNOWN]++;
+		if (stage == MODEL_PAST_HOOK)
+			paths[PATH_UNKNOWN_ALLOWED]++;
+	}
+}
+
+static void count_request(const struct stack *stack,
+			  const struct request *req, enum model_stage stage,
+			  int plain, const struct answers *ans)
+{
+	bool refused = false;
+	int l;
+
+	for (l = 0; l < stack->nr_layers; l++)
+		refused |= stack->layers[l].kind != LAYER_OTHER &&
+			   ans->create[l][MODEL];
+	if (refused)
+		paths[PATH_CREATE_ERRORS]++;
+
+	bool flavours[2] = { false, false };
+	size_t i, socket_layers = 0;
+
+	for (i = 0; i < ans->nr_model; i++) {
+		if (!ans->model[i].handled)
+			continue;
+		socket_layers++;
+		flavours[ans->model[i].flavour == MODEL_PERMISSION] = true;
+	}
+	if (dense_entry(ans, req))
 		paths[PATH_DENSE]++;
 	if (stage == MODEL_BEFORE_HOOK)
 		paths[PATH_BEFORE_HOOK]++;
@@ -917,26 +1373,50 @@ static void count_request(const struct request *req, enum model_stage stage,
 		paths[PATH_INET_PACKET]++;
 	if (socket_layers > 1)
 		paths[PATH_MULTI_LAYER]++;
+	if (flavours[0] && flavours[1])
+		paths[PATH_MIXED]++;
+	if (flavour != FLAVOUR_V4 && stage != MODEL_BEFORE_HOOK)
+		count_permission_request(req, stage, plain, ans);
+}
+
+/* The permission flavour's paths of an add_rule() call. */
+static void count_permission_rule(const struct rule_try *rule, int err)
+{
+	if ((unsigned int)rule->family > 255 ||
+	    (unsigned int)rule->type > 255 ||
+	    (unsigned int)rule->protocol > 65535)
+		paths[PATH_HUGE_RULES]++;
+	/* The earlier checks passed: EINVAL is the wildcards'. */
+	if (err == EINVAL && !rule->flags && !rule->no_attr &&
+	    rule->allowed == NATIVE_PERMISSION_SOCKET_CREATE)
+		paths[PATH_WILDCARD_ERRORS]++;
 }
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: difftest [--seed S] [--cases N] [--requests R] [--shrink K]\n"
-		"                [--inject FAULT]\n"
+		"                [--flavour F] [--inject FAULT]\n"
 		"\n"
 		"Random Landlock socket rule stacks and requests, answered by native\n"
 		"Landlock, llsock and the model; every errno must agree. A case is\n"
 		"one request against one stack; R requests share a stack (default\n"
-		"100). Runs as root with llsock loaded, on the patched kernel.\n"
+		"100). Runs as root with llsock loaded; native Landlock takes part\n"
+		"where the kernel has the flavour (the patched kernels of kernel/),\n"
+		"elsewhere llsock and the model are compared and the output says so.\n"
 		"\n"
+		"  --flavour F    the rulesets: v4, permission, mixed (layers of both,\n"
+		"                 never native) or both (all three, one run each);\n"
+		"                 a comma-separated list runs each (default both)\n"
 		"  --seed S       the generator's seed (default: from the clock)\n"
-		"  --cases N      how many cases (default 100000)\n"
+		"  --cases N      how many cases per flavour (default 100000)\n"
 		"  --requests R   requests per stack, 1 to %d\n"
 		"  --shrink K     shrink mismatches until K different minimal stacks\n"
 		"                 are found (default 10, at most %d)\n"
 		"  --inject FAULT break an oracle on purpose, to see the test fail:\n"
-		"                 model-type-wildcard (the model drops type -1 rules)\n",
+		"                 model-type-wildcard (the model drops v4 type -1\n"
+		"                 rules), model-protocol-wildcard (the model drops\n"
+		"                 permission rules with the protocol wildcard)\n",
 		MAX_REQUESTS, MAX_SHRUNK);
 }
 
@@ -955,6 +1435,39 @@ static bool number_option(const char *name, const char *text, long long min,
 	return false;
 }
 
+/* --flavour: v4, permission, mixed, both, or a comma-separated list. */
+static bool parse_flavours(const char *text)
+{
+	char list[64], *name, *save = NULL;
+	int f;
+
+	memset(run_flavour, 0, sizeof(run_flavour));
+	if (strlen(text) >= sizeof(list) || !*text)
+		goto bad;
+	strcpy(list, text);
+	for (name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(name, "both")) {
+			for (f = 0; f < NR_FLAVOURS; f++)
+				run_flavour[f] = true;
+			continue;
+		}
+		for (f = 0; f < NR_FLAVOURS; f++)
+			if (!strcmp(name, flavour_names[f]))
+				break;
+		if (f == NR_FLAVOURS)
+			goto bad;
+		run_flavour[f] = true;
+	}
+	for (f = 0; f < NR_FLAVOURS; f++)
+		if (run_flavour[f])
+			return true;
+bad:
+	fprintf(stderr, "difftest: --flavour takes v4, permission, mixed or both (or a comma-separated list of them), not '%s'\n",
+		text);
+	return false;
+}
+
 static int parse_options(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -963,11 +1476,12 @@ static int parse_options(int argc, char **argv)
 		{ "requests", required_argument, NULL, 'r' },
 		{ "inject", required_argument, NULL, 'i' },
 		{ "shrink", required_argument, NULL, 'k' },
+		{ "flavour", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct timespec now;
-	bool seeded = false;
+	bool seeded = false, flavoured = false;
 	char *end;
 	long long value;
 	int c;
@@ -1003,12 +1517,20 @@ static int parse_options(int argc, char **argv)
 			max_shrunk = value;
 			break;
 		case 'i':
-			if (strcmp(optarg, "model-type-wildcard")) {
+			if (!strcmp(optarg, "model-type-wildcard")) {
+				inject = FAULT_MODEL_TYPE_WILDCARD;
+			} else if (!strcmp(optarg, "model-protocol-wildcard")) {
+				inject = FAULT_MODEL_PROTOCOL_WILDCARD;
+			} else {
 				fprintf(stderr, "difftest: unknown fault '%s'\n",
 					optarg);
 				return 2;
 			}
-			inject = FAULT_MODEL_TYPE_WILDCARD;
+			break;
+		case 'f':
+			if (!parse_flavours(optarg))
+				return 2;
+			flavoured = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1022,6 +1544,8 @@ static int parse_options(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!flavoured)
+		parse_flavours("both");
 	if (!seeded) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		seed = (uint64_t)now.tv_sec * 1000000007ULL ^ now.tv_nsec ^
@@ -1040,11 +1564,14 @@ static void compare_build(const struct stack *stack, const struct answers *ans)
 		bool skip = ans->llsock_skip[i];
 
 		create_calls++;
+		if (ans->create[i][MODEL])
+			create_errors++;
 		if (!agree(ans->create[i], skip)) {
 			mismatches++;
 			build_mismatches++;
-			fprintf(report, "# mismatch %ld: create_ruleset(handled_access_socket=%#llx): ",
-			       mismatches, (unsigned long long)layer->handled);
+			fprintf(report, "# mismatch %ld: create_ruleset(%s=%#llx): ",
+			       mismatches, handled_name(layer->flavour),
+			       (unsigned long long)layer->handled);
 			print_three(ans->create[i], skip);
 			fprintf(report, "\n");
 		}
@@ -1057,13 +1584,19 @@ static void compare_build(const struct stack *stack, const struct answers *ans)
 			add_rule_calls++;
 			if (three[MODEL])
 				paths[PATH_ADD_RULE_ERRORS]++;
+			if (layer->flavour == MODEL_PERMISSION)
+				count_permission_rule(&layer->rules[r],
+						      three[MODEL]);
 			if (agree(three, skip))
 				continue;
 			mismatches++;
 			build_mismatches++;
-			fprintf(report, "# mismatch %ld: add_rule(handled=%#llx, ",
-			       mismatches, (unsigned long long)layer->handled);
-			print_rule(&layer->rules[r]);
+			fprintf(report, "# mismatch %ld: add_rule(%s, handled=%#llx, ",
+			       mismatches, flavour_names[layer->flavour ==
+				MODEL_PERMISSION ? FLAVOUR_PERMISSION :
+				FLAVOUR_V4],
+			       (unsigned long long)layer->handled);
+			print_rule(&layer->rules[r], layer->flavour);
 			fprintf(report, "): ");
 			print_three(three, skip);
 			fprintf(report, "\n");
@@ -1096,13 +1629,15 @@ static bool same_stack(const struct stack *a, const struct stack *b)
  * (or three times as many mismatches were tried), and a stack already
  * printed is not printed again.
  */
+static struct stack shrunk[MAX_SHRUNK];
+static long shrunk_from[MAX_SHRUNK];
+/* Per flavour: run_cases() starts them at 0. */
+static int nr_shrunk, attempts, told;
+
 static void report_request_mismatch(const struct stack *stack,
 				    const struct request *req,
 				    const int *three)
 {
-	static struct stack shrunk[MAX_SHRUNK];
-	static long shrunk_from[MAX_SHRUNK];
-	static int nr_shrunk, attempts, told;
 	struct stack *small;
 	int rules = 0, i;
 
@@ -1140,42 +1675,158 @@ static void report_request_mismatch(const struct stack *stack,
 	fprintf(report, "\n");
 }
 
-int main(int argc, char **argv)
+/*
+ * Why native Landlock cannot answer for the current flavour, or NULL when
+ * it can: the v4 flavour needs the patched 6.12 kernel, the permission
+ * flavour the patched 7.3 one, and no kernel has mixed stacks.
+ */
+static const char *native_absent(void)
+{
+	static char why[200];
+	int err, abi;
+
+	if (flavour == FLAVOUR_MIXED)
+		return "no kernel has both flavours";
+	err = flavour == FLAVOUR_V4 ? native_socket_rules() :
+				      native_socket_permission();
+	if (!err)
+		return NULL;
+	abi = native_abi();
+	if (abi < 0)
+		snprintf(why, sizeof(why), "Landlock is off here: %s",
+			 strerror(-abi));
+	else
+		snprintf(why, sizeof(why),
+			 "this kernel's Landlock (ABI %d) refuses %s: %s", abi,
+			 flavour == FLAVOUR_V4 ? "handled_access_socket" :
+			 "handled_permissions' socket permission",
+			 err == -E2BIG ? "E2BIG" : strerror(-err));
+	return why;
+}
+
+/*
+ * The cases of one flavour, from the seed: its summary, its per-path
+ * counts, its mismatches and three TAP lines (numbered from *@test).
+ * Returns whether they passed; -1 when the harness itself failed.
+ */
+static int run_cases(enum flavour f, int *test)
 {
 	static struct request reqs[MAX_REQUESTS];
 	static struct answers ans;
 	static struct stack stack;
-	long cases = 0, stacks = 0, min_path;
+	long cases = 0, stacks = 0, min_path = LONG_MAX;
+	const char *absent, *name = flavour_names[f];
 	struct hot hot[NR_HOT];
-	int ret, i, p, ok = 1, test = 0;
 	size_t report_size = 0;
-	char *report_text = NULL;
+	char *report_text = NULL, pname[64];
+	int i, p, min_p = 0, ok = 1;
 	time_t start = time(NULL);
+
+	flavour = f;
+	absent = native_absent();
+	native_present = !absent;
+	memset(paths, 0, sizeof(paths));
+	add_rule_calls = create_calls = create_errors = 0;
+	mismatches = build_mismatches = 0;
+	nr_shrunk = attempts = told = 0;
+	report = open_memstream(&report_text, &report_size);
+	if (!report) {
+		printf("Bail out! open_memstream: %s\n", strerror(errno));
+		return -1;
+	}
+	if (absent)
+		printf("# flavour %s: native Landlock is absent (%s): llsock and the model only\n",
+		       name, absent);
+	else
+		printf("# flavour %s: native Landlock, llsock and the model\n",
+		       name);
+
+	/* Each flavour draws the same seed's sequence of its own. */
+	rng_state = seed ^ (uint64_t)f * 0x632be59bd9b4e019ULL;
+	while (cases < nr_cases) {
+		int nr = requests_per_stack;
+
+		if (nr > nr_cases - cases)
+			nr = nr_cases - cases;
+		for (i = 0; i < NR_HOT; i++)
+			random_hot(&hot[i]);
+		random_stack(&stack, hot);
+		for (i = 0; i < nr; i++)
+			random_request(&reqs[i], hot);
+		run_stack(&stack, reqs, nr, &ans);
+		stacks++;
+		if (ans.setup_error[0]) {
+			printf("Bail out! flavour %s, stack %ld: %s\n", name,
+			       stacks, ans.setup_error);
+			return -1;
+		}
+		compare_build(&stack, &ans);
+		/* Counted first: shrinking reuses the model's layers. */
+		for (i = 0; i < nr; i++)
+			count_request(&stack, &reqs[i], ans.stage[i],
+				      ans.plain[i], &ans);
+		for (i = 0; i < nr; i++)
+			if (!agree(ans.request[i], false))
+				report_request_mismatch(&stack, &reqs[i],
+							ans.request[i]);
+		cases += nr;
+	}
+	printf("difftest: flavour %s: %ld cases, %ld mismatches (seed %" PRIu64 "), %s\n",
+	       name, cases, mismatches, seed,
+	       absent ? "native Landlock absent: llsock vs model only" :
+			"native Landlock, llsock and model");
+	printf("# %ld stacks, %ld create_ruleset (%ld refused) and %ld add_rule calls compared, %ld s\n",
+	       stacks, create_calls, create_errors, add_rule_calls,
+	       (long)(time(NULL) - start));
+	printf("# %-44s %10s\n", "path", "cases");
+	for (p = 0; p < NR_PATHS; p++) {
+		if (!path_applies(p))
+			continue;
+		path_name(p, pname, sizeof(pname));
+		printf("# %-44s %10ld\n", pname, paths[p]);
+		if (paths[p] < min_path) {
+			min_path = paths[p];
+			min_p = p;
+		}
+	}
+	fclose(report);
+	fputs(report_text, stdout);
+	free(report_text);
+
+	if (mismatches)
+		ok = 0;
+	printf("%s %d difftest %s seed %" PRIu64 ": %ld cases, %ld mismatches (%s)\n",
+	       mismatches > build_mismatches ? "not ok" : "ok", ++*test, name,
+	       seed, cases, mismatches - build_mismatches,
+	       absent ? "llsock and model; native Landlock absent" :
+			"native, llsock and model");
+	printf("%s %d difftest %s seed %" PRIu64 ": %ld add_rule and %ld create_ruleset calls, %ld mismatches\n",
+	       build_mismatches ? "not ok" : "ok", ++*test, name, seed,
+	       add_rule_calls, create_calls, build_mismatches);
+	/* Every path gets at least 1% of the cases. */
+	if (min_path * 100 < cases)
+		ok = 0;
+	path_name(min_p, pname, sizeof(pname));
+	printf("%s %d difftest %s seed %" PRIu64 ": every path has at least 1%% of the cases (fewest: %ld, %s)\n",
+	       min_path * 100 >= cases ? "ok" : "not ok", ++*test, name, seed,
+	       min_path, pname);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	int ret, f, runs = 0, ok = 1, test = 0;
 
 	ret = parse_options(argc, argv);
 	if (ret)
 		return ret;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	report = open_memstream(&report_text, &report_size);
-	if (!report) {
-		printf("Bail out! open_memstream: %s\n", strerror(errno));
-		return 1;
-	}
-	printf("TAP version 13\n1..3\n");
-	printf("# difftest: seed %" PRIu64 ", %ld cases, %d requests per stack%s\n",
+	for (f = 0; f < NR_FLAVOURS; f++)
+		runs += run_flavour[f];
+	printf("TAP version 13\n1..%d\n", 3 * runs);
+	printf("# difftest: seed %" PRIu64 ", %ld cases per flavour, %d requests per stack%s\n",
 	       seed, nr_cases, requests_per_stack,
 	       inject ? ", with an injected model fault" : "");
-	ret = native_socket_rules();
-	if (ret && native_abi() < 0) {
-		printf("Bail out! native Landlock socket rules need the patched kernel (kernel/); Landlock is off here: %s\n",
-		       strerror(-native_abi()));
-		return 1;
-	}
-	if (ret) {
-		printf("Bail out! native Landlock socket rules need the patched kernel (kernel/); this one refuses handled_access_socket: %s\n",
-		       ret == -E2BIG ? "E2BIG" : strerror(-ret));
-		return 1;
-	}
 	if (!llsock_is_loaded()) {
 		printf("Bail out! llsock is not loaded: run `llsock load` first\n");
 		return 1;
@@ -1191,71 +1842,15 @@ int main(int argc, char **argv)
 		printf("Bail out! mkdir %s: %s\n", CGROUP_BASE, strerror(errno));
 		return 1;
 	}
-
-	rng_state = seed;
-	while (cases < nr_cases) {
-		int nr = requests_per_stack;
-		size_t socket_layers = 0;
-
-		if (nr > nr_cases - cases)
-			nr = nr_cases - cases;
-		for (i = 0; i < NR_HOT; i++)
-			random_hot(&hot[i]);
-		random_stack(&stack, hot);
-		for (i = 0; i < nr; i++)
-			random_request(&reqs[i], hot);
-		run_stack(&stack, reqs, nr, &ans);
-		stacks++;
-		if (ans.setup_error[0]) {
-			printf("Bail out! stack %ld: %s\n", stacks,
-			       ans.setup_error);
+	for (f = 0; f < NR_FLAVOURS; f++) {
+		if (!run_flavour[f])
+			continue;
+		ret = run_cases(f, &test);
+		if (ret < 0)
 			return 1;
-		}
-		compare_build(&stack, &ans);
-		for (i = 0; i < stack.nr_layers; i++)
-			if (stack.layers[i].kind == LAYER_SOCKET &&
-			    !ans.create[i][MODEL])
-				socket_layers++;
-		for (i = 0; i < nr; i++) {
-			count_request(&reqs[i], ans.stage[i], ans.plain[i],
-				      socket_layers,
-				      dense_entry(&stack, &ans, &reqs[i]));
-			if (!agree(ans.request[i], false))
-				report_request_mismatch(&stack, &reqs[i],
-							ans.request[i]);
-		}
-		cases += nr;
+		if (!ret)
+			ok = 0;
 	}
-	printf("difftest: %ld cases, %ld mismatches (seed %" PRIu64 ")\n",
-	       cases, mismatches, seed);
-	printf("# %ld stacks, %ld create_ruleset and %ld add_rule calls compared, %ld s\n",
-	       stacks, create_calls, add_rule_calls,
-	       (long)(time(NULL) - start));
-	printf("# %-36s %10s\n", "path", "cases");
-	min_path = LONG_MAX;
-	for (p = 0; p < NR_PATHS; p++) {
-		printf("# %-36s %10ld\n", path_names[p], paths[p]);
-		if (paths[p] < min_path)
-			min_path = paths[p];
-	}
-	fclose(report);
-	fputs(report_text, stdout);
-	free(report_text);
-
-	if (mismatches)
-		ok = 0;
-	printf("%s %d difftest seed %" PRIu64 ": %ld cases, %ld mismatches\n",
-	       mismatches > build_mismatches ? "not ok" : "ok", ++test, seed,
-	       cases, mismatches - build_mismatches);
-	printf("%s %d difftest seed %" PRIu64 ": %ld add_rule and %ld create_ruleset calls, %ld mismatches\n",
-	       build_mismatches ? "not ok" : "ok", ++test, seed,
-	       add_rule_calls, create_calls, build_mismatches);
-	/* Every path gets at least 1% of the cases. */
-	if (min_path * 100 < cases)
-		ok = 0;
-	printf("%s %d difftest seed %" PRIu64 ": every path has at least 1%% of the cases (fewest: %ld)\n",
-	       min_path * 100 >= cases ? "ok" : "not ok", ++test, seed,
-	       min_path);
 	rmdir(CGROUP_BASE);
 	return ok ? 0 : 1;
 }

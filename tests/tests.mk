@@ -167,37 +167,76 @@ vm-smoke:
 
 .PHONY: host-tests vm-tests vm-test vm-shell vm-smoke list-host-suites
 
-# make difftest: native Landlock, llsock and the model on random stacks, in
-# the patched kernel's VM (tests/difftest.c). DIFFTEST_SEED is a seed or a
-# list of seeds, one run each (default: a fresh one, printed);
-# DIFFTEST_CASES the cases of each run.
+# make difftest: native Landlock, llsock and the model on random stacks
+# (tests/difftest.c), each flavour in the VM of the kernel that has it
+# natively: v4 on DIFFTEST_V4_KERNEL (the patched 6.12 kernel),
+# permission on DIFFTEST_PERMISSION_KERNEL (the patched 7.3 kernel), and
+# with DIFFTEST_FLAVOUR=both (the default) both, the stacks of mixed
+# flavours (llsock and the model only: no kernel has both) in the second
+# VM. On a kernel without the flavour (a stock one, for example
+# DIFFTEST_PERMISSION_KERNEL=debian-6.12) llsock and the model are
+# compared and the output says that the native side is absent.
+# DIFFTEST_SEED is a seed or a list of seeds, one run each (default: a
+# fresh one, printed); DIFFTEST_CASES the cases of each flavour's run.
+DIFFTEST_FLAVOUR ?= both
+DIFFTEST_V4_KERNEL ?= patched
+DIFFTEST_PERMISSION_KERNEL ?= patched-7.3
 DIFFTEST_SEED	?=
 DIFFTEST_CASES	?= 100000
-# About 0.35 s per 100 cases here: the default timeout allows 2 s, plus
-# 10 minutes for the boot and the injected-fault check.
+# About 1.3 s per 100 cases on a busy machine (0.35 s on an idle one):
+# the default timeout allows 2 s, plus 10 minutes for the boot and the
+# injected-fault checks.
 DIFFTEST_TIMEOUT ?=
+
+# FLAVOURS@KERNEL, one VM each.
+DIFFTEST_RUNS	= $(if $(filter v4 both,$(DIFFTEST_FLAVOUR)),v4@$(DIFFTEST_V4_KERNEL)) \
+		  $(if $(filter permission,$(DIFFTEST_FLAVOUR)),permission@$(DIFFTEST_PERMISSION_KERNEL)) \
+		  $(if $(filter both,$(DIFFTEST_FLAVOUR)),permission$(comma)mixed@$(DIFFTEST_PERMISSION_KERNEL))
+comma		:= ,
+DIFFTEST_KERNELS = $(foreach r,$(DIFFTEST_RUNS),$(lastword $(subst @, ,$(r))))
+# A kernel name as tests/vm/run takes it: Debian's by name, the patched
+# ones by their image (built by `make kernel`), or an image path.
+DIFFTEST_IMAGE	= case $$1 in \
+		  patched|patched-6.12) $(KERNEL_PATH_CMD) ;; \
+		  patched-*) kernel/build --kernel "$$1" --print-path ;; \
+		  *) echo "$$1" ;; \
+		  esac
 
 # Checked first, before a kernel build that may take 20 minutes.
 difftest-args:
-	$(Q)case '$(DIFFTEST_CASES)' in ''|0*|*[!0-9]*) \
+	$(Q)case '$(DIFFTEST_FLAVOUR)' in v4|permission|both) ;; *) \
+		echo "difftest: DIFFTEST_FLAVOUR must be v4, permission or both, not '$(DIFFTEST_FLAVOUR)'" >&2; \
+		exit 1 ;; esac; \
+	case '$(DIFFTEST_CASES)' in ''|0*|*[!0-9]*) \
 		echo "difftest: DIFFTEST_CASES must be a number of cases, not '$(DIFFTEST_CASES)'" >&2; \
 		exit 1 ;; esac; \
 	for seed in $(DIFFTEST_SEED); do case $$seed in 0?*|*[!0-9]*) \
 		echo "difftest: DIFFTEST_SEED must be numbers (seeds), not '$$seed'" >&2; \
 		exit 1 ;; esac; done
 
-difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock kernel
+difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
+	  $(if $(filter patched%,$(DIFFTEST_KERNELS)),kernel)
 	$(Q)seeds='$(DIFFTEST_SEED)'; \
 	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
-	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each"; \
-	timeout='$(DIFFTEST_TIMEOUT)'; \
-	[ -n "$$timeout" ] || \
-		timeout=$$(( $$(echo $$seeds | wc -w) * $(DIFFTEST_CASES) / 50 + 600 )); \
-	tests/vm/run --kernel "$$($(KERNEL_PATH_CMD))" \
-		--timeout "$$timeout" \
-		--file $(BUILD)/static/llsock --file $(BUILD)/static/tests/difftest \
-		--file tests/difftest-guest.sh \
-		-c "sh difftest-guest.sh $(DIFFTEST_CASES) $$seeds"
+	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each, flavour $(DIFFTEST_FLAVOUR)"; \
+	image() { $(DIFFTEST_IMAGE); }; \
+	status=0; \
+	for run in $(DIFFTEST_RUNS); do \
+		flavours=$${run%@*}; kernel=$${run#*@}; \
+		echo "difftest: flavour $$flavours on $$kernel"; \
+		runs=$$(echo $$flavours | tr , ' ' | wc -w); \
+		timeout='$(DIFFTEST_TIMEOUT)'; \
+		[ -n "$$timeout" ] || timeout=$$(( $$(echo $$seeds | wc -w) * \
+			$$runs * $(DIFFTEST_CASES) / 50 + 600 )); \
+		path=$$(image "$$kernel") || exit 2; \
+		tests/vm/run --kernel "$$path" --timeout "$$timeout" \
+			--file $(BUILD)/static/llsock \
+			--file $(BUILD)/static/tests/difftest \
+			--file tests/difftest-guest.sh \
+			-c "sh difftest-guest.sh $(DIFFTEST_CASES) $$flavours $$seeds" || \
+			status=1; \
+	done; \
+	exit $$status
 
 .PHONY: difftest difftest-args
 
