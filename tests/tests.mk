@@ -73,6 +73,18 @@ $(TEST_OBJ)/%.o: tests/%.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(OBJ_WARNINGS) $(DEPFLAGS) -c $< -o $@
 
+# The permission series' canonicalisation, as its patch adds it to the
+# kernel (tests/kernel-canon), for tests/canon_kernel_test.c.
+KERNEL_CANON_PATCH := $(shell grep -l 'canon_rewrites\[\] = {' kernel/patched-7.3/patches/*.patch 2>/dev/null)
+$(BUILD)/tests/kernel-canon.h: tests/kernel-canon $(KERNEL_CANON_PATCH)
+	$(call msg,GEN,$@)
+	$(Q)test -n "$(KERNEL_CANON_PATCH)" || { \
+		echo "no patch of kernel/patched-7.3/patches adds canon_rewrites[]" >&2; exit 1; }
+	$(Q)mkdir -p $(@D)
+	$(Q)tests/kernel-canon $(KERNEL_CANON_PATCH) > $@.tmp && mv $@.tmp $@
+$(TEST_OBJ)/canon_kernel_test.o: $(BUILD)/tests/kernel-canon.h
+$(TEST_OBJ)/canon_kernel_test.o: TEST_CPPFLAGS += -I$(BUILD)/tests
+
 -include $(wildcard $(TEST_OBJ)/*.d)
 # Kept: made through the patterns above, not named anywhere.
 .SECONDARY: $(patsubst tests/%.c,$(TEST_OBJ)/%.o,$(wildcard tests/*.c)) \
