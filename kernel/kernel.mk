@@ -1,65 +1,81 @@
-# The in-kernel reference (kernel/README.md). Included by the top Makefile.
+# The in-kernel references (kernel/README.md). Included by the top Makefile.
 #
-#   make kernel            build Debian's linux-source-6.12 with kernel/series
-#                          applied and kernel/config, cached outside the clone
-#                          (an unchanged key costs nothing)
-#   make kernel-path       print the bzImage path of the current key
-#   make kernel-checkpatch each patch through the tree's checkpatch.pl
-#                          --strict and clang-format; fails on any report
-#                          kernel/checkpatch.justified does not justify
+#   make kernel            build both patched kernels, one after the other,
+#                          cached outside the clone (an unchanged key costs
+#                          nothing): patched-6.12 (Debian's linux-source-6.12
+#                          + the v4 series) and patched-7.3 (Debian's
+#                          linux-source-7.3 + the permission series)
+#   make kernel-patched-6.12, make kernel-patched-7.3
+#                          build one
+#   make kernel-path       print the bzImage path of each (or of KERNEL=NAME)
+#   make kernel-checkpatch each patch of each series (or of KERNEL=NAME)
+#                          through its tree's checkpatch.pl --strict and
+#                          clang-format; fails on any report that the
+#                          kernel's checkpatch.justified does not justify
 #
-# Its VM run is `make vm-test KERNEL=patched` (tests/tests.mk): the tree's
-# Landlock selftests, the llsock suites, the sandboxer sample.
+# Their VM runs are `make vm-test KERNEL=patched-6.12` and
+# `KERNEL=patched-7.3` (tests/tests.mk): the tree's Landlock selftests,
+# the llsock suites, the sandboxer sample. `patched` is another name for
+# patched-6.12, wherever a kernel is named.
 
-# The bzImage of the current key, built or not (the path depends on the
-# key only), and its build directory. Recipes that run after `make kernel`
-# should rather call these: on a fresh machine the source package, whose
-# version is part of the key, is only there once `make kernel` has
-# installed it.
-KERNEL_PATH_CMD		:= kernel/build --print-path
-KERNEL_DIR_CMD		:= kernel/build --print-dir
+# Each one is kernel/NAME/: series, patches/, config (its own fragment,
+# after kernel/config), checkpatch.justified, and sandboxer-test.sh once
+# its series has the sandboxer's support.
+PATCHED_KERNELS	:= patched-6.12 patched-7.3
+# The name behind an alias: patched is patched-6.12.
+patched_name	= $(if $(filter patched,$(1)),patched-6.12,$(1))
 
-.PHONY: kernel kernel-path
+.PHONY: kernel kernel-path $(PATCHED_KERNELS:%=kernel-%)
 
+# One after the other: each build takes both cores.
 kernel:
-	$(Q)kernel/build
+	$(Q)for k in $(PATCHED_KERNELS); do kernel/build --kernel $$k || exit 1; done
+
+$(PATCHED_KERNELS:%=kernel-%): kernel-%:
+	$(Q)kernel/build --kernel $*
 
 kernel-path:
-	$(Q)$(KERNEL_PATH_CMD)
+	$(Q)set -e; $(if $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL))), \
+		kernel/build --kernel $(call patched_name,$(KERNEL)) --print-path, \
+		for k in $(PATCHED_KERNELS); do \
+			echo "$$k $$(kernel/build --kernel $$k --print-path)"; \
+		done)
 
-# Each patch of the series through the tree's own checkpatch.pl --strict,
+# Each patch of a series through its tree's own checkpatch.pl --strict,
 # and each C file a patch adds or changes, as it is after that patch,
 # through the tree's .clang-format (the whole file, or only the lines the
 # patch adds where upstream's file is not clean itself). Fails on a report
-# that KERNEL_CHECKPATCH_JUSTIFIED does not list (one line a report, with
-# why: kernel/README.md, "The series"), on a line there that matches no
-# report, and on a patch that does not apply. Needs only the pristine
-# source: kernel/build's extracted copy, or the tarball for the run.
-KERNEL_CHECKPATCH_JUSTIFIED := kernel/checkpatch.justified
+# that kernel/NAME/checkpatch.justified does not list (one line a report,
+# with why: kernel/README.md, "The series"), on a line there that matches
+# no report, and on a patch that does not apply. Needs only the pristine
+# source (kernel/build --source extracts it once). A series without a
+# patch passes at once.
+CHECKPATCH_KERNELS = $(if $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL))), \
+		     $(call patched_name,$(KERNEL)),$(PATCHED_KERNELS))
 
-.PHONY: kernel-checkpatch
-kernel-checkpatch:
-	$(Q)tests/deps kernel source
-	$(Q)command -v clang-format >/dev/null || { \
-		echo "kernel-checkpatch: clang-format is missing" >&2; \
-		echo "Hint: apt-get install clang-format (Debian 12's, version 14, is the one the series is checked with)" >&2; \
-		exit 1; \
-	}
+.PHONY: kernel-checkpatch $(PATCHED_KERNELS:%=kernel-checkpatch-%)
+kernel-checkpatch: $(CHECKPATCH_KERNELS:%=kernel-checkpatch-%)
+
+$(PATCHED_KERNELS:%=kernel-checkpatch-%): kernel-checkpatch-%:
 	$(Q)set -eu; \
-	justified=$(KERNEL_CHECKPATCH_JUSTIFIED); \
-	dir=$$(kernel/build --print-dir); version=$${dir##*/}; \
-	src=$${dir%/*}/source/$${version%-*}/linux-source-6.12; \
-	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	if [ ! -f "$${src%/*}/.complete" ]; then \
-		echo "  EXTRACT /usr/src/linux-source-6.12.tar.xz (make kernel keeps a copy)"; \
-		tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$$tmp"; \
-		src=$$tmp/linux-source-6.12; \
+	if [ -z "$$(sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' kernel/$*/series)" ]; then \
+		echo "kernel-checkpatch: $*: kernel/$*/series lists no patch"; \
+		exit 0; \
 	fi; \
-	echo "  CHECK   kernel/series: checkpatch.pl --strict, clang-format $$(clang-format --version | sed 's/^[^0-9]*//')"; \
+	tests/deps kernel; \
+	command -v clang-format >/dev/null || { \
+		echo "kernel-checkpatch: clang-format is missing" >&2; \
+		echo "Hint: apt-get install clang-format (Debian 12's, version 14, is the one the series are checked with)" >&2; \
+		exit 1; \
+	}; \
+	justified=kernel/$*/checkpatch.justified; \
+	src=$$(kernel/build --kernel $* --source); \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "  CHECK   kernel/$*/series: checkpatch.pl --strict, clang-format $$(clang-format --version | sed 's/^[^0-9]*//')"; \
 	work=$$tmp/tree; mkdir "$$work"; cp "$$src/.clang-format" "$$work/"; \
 	: >"$$tmp/reports"; \
-	for p in $$(sed 's/#.*//' kernel/series); do \
-		patch=$(CURDIR)/kernel/patches/$$p; \
+	for p in $$(sed 's/#.*//' kernel/$*/series); do \
+		patch=$(CURDIR)/kernel/$*/patches/$$p; \
 		: >"$$tmp/new"; \
 		files=$$(awk '/^diff --git / { print substr($$3, 3); print substr($$4, 3) }' "$$patch" | sort -u); \
 		for f in $$files; do \
@@ -71,7 +87,7 @@ kernel-checkpatch:
 		if ! out=$$(patch -d "$$work" -p1 --fuzz=0 --forward --batch \
 			--no-backup-if-mismatch -s <"$$patch" 2>&1); then \
 			echo "$$out" >&2; \
-			echo "kernel-checkpatch: kernel/patches/$$p does not apply after the patches before it" >&2; \
+			echo "kernel-checkpatch: kernel/$*/patches/$$p does not apply after the patches before it" >&2; \
 			exit 1; \
 		fi; \
 		rc=0; (cd "$$src" && scripts/checkpatch.pl --strict --terse --show-types \
@@ -165,4 +181,4 @@ kernel-checkpatch:
 	if [ -s "$$tmp/unjustified" ] || [ -s "$$tmp/stale" ]; then \
 		exit 1; \
 	fi; \
-	echo "kernel-checkpatch: $$(wc -l <"$$tmp/sorted") reports, each one justified in $$justified"
+	echo "kernel-checkpatch: $*: $$(wc -l <"$$tmp/sorted") reports, each one justified in $$justified"

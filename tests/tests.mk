@@ -122,7 +122,8 @@ list-host-suites:
 
 # The VM: KERNEL is debian-6.1, debian-6.12, debian-backports (Debian's
 # stock cloud kernels, fetched and cached by tests/vm/debian-kernel),
-# patched (kernel/'s build, made by `make kernel`) or a bzImage path.
+# patched-6.12 or patched-7.3 (kernel/'s builds, made by `make kernel`;
+# patched is another name for patched-6.12) or a bzImage path.
 # TESTS chooses among the VM suites (default: all), ARGS goes to each
 # suite (the harness's options): `make vm-test TESTS=socket_test
 # ARGS='-r socket.wildcard_type'` runs one test.
@@ -131,7 +132,7 @@ list-host-suites:
 # modules, and not every kernel has each of them (DCCP left Linux in 6.16,
 # Debian's 7.3 cloud kernel has no SMC): the runner loads those the kernel
 # has, and the tests of the others skip with the reason. The patched
-# kernel has no modules: everything is built in.
+# kernels have no modules: everything is built in.
 KERNEL		?= debian-6.12
 TESTS		?=
 ARGS		?=
@@ -140,7 +141,10 @@ VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
 VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
 VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32
-VM_DEPS		= $(VM_FILES) $(if $(filter patched,$(KERNEL)),kernel)
+# KERNEL's name when it is one of kernel/'s builds, else empty.
+VM_PATCHED	= $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL)))
+VM_DEPS		= $(VM_FILES) $(if $(VM_PATCHED),kernel-$(VM_PATCHED) \
+		  $(BUILD)/absent-families/$(VM_PATCHED))
 
 ifneq ($(filter vm-test vm-shell,$(MAKECMDGOALS)),)
 ifneq ($(filter-out $(VM_SUITES),$(TESTS)),)
@@ -148,20 +152,47 @@ $(error TESTS: $(filter-out $(VM_SUITES),$(TESTS)) is not a VM suite; they are: 
 endif
 endif
 
+# The address families each patched kernel cannot have, one a line (the
+# number, then why), from the table of kernel/README.md ("Address
+# families"), where a cell of the kernel's column starting with "no" says
+# it cannot. families_test reads it in the guest as /test/absent-families.
+$(BUILD)/absent-families/%: kernel/README.md
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)awk -F'|' -v kernel='$*' ' \
+		/^## / { in_table = ($$0 == "## Address families"); next } \
+		!in_table || !/^\|/ { next } \
+		!col { for (i = 2; i < NF; i++) { c = $$i; gsub(/[ `]/, "", c); \
+			if (c == kernel) col = i; if (c == "whynot") why = i } \
+			if (!col || !why) { print "kernel/README.md: no column " kernel " or \"why not\"" > "/dev/stderr"; exit 1 } \
+			next } \
+		{ n = $$2; sub(/^ */, "", n); if (n !~ /^[0-9]/) next; \
+		  rows++; c = $$col; sub(/^ */, "", c); \
+		  r = $$why; sub(/^ */, "", r); sub(/ *$$/, "", r); \
+		  if (c ~ /^no( |$$)/) print (n + 0) " " r } \
+		END { if (!rows) { print "kernel/README.md: no \"Address families\" table" > "/dev/stderr"; exit 1 } }' \
+		kernel/README.md >$@.tmp
+	$(Q)mv $@.tmp $@
+
 # The start of every VM recipe: sets $kernel and, in "$@", what the
-# kernel brings. The patched kernel's full run (no TESTS) brings its
-# tree's Landlock selftests, which tests/suites.sh runs first, and the
-# check of its sandboxer sample (kernel/sandboxer-test.sh), run as one
-# more suite.
+# kernel brings. A patched kernel brings the list of the families it
+# cannot have (families_test); its full run (no TESTS) also brings its
+# tree's Landlock selftests, which tests/suites.sh runs first, and, when
+# its series has one, the check of its sandboxer sample
+# (kernel/NAME/sandboxer-test.sh), run as one more suite.
 VM_SETUP	= set --; kernel='$(KERNEL)'; \
-		  if [ "$$kernel" = patched ]; then \
-			dir=$$($(KERNEL_DIR_CMD)) && kernel=$$dir/bzImage || exit 2; \
-			$(if $(TESTS),:,set -- --file "$$dir/selftests:landlock" \
-				--file "$$dir/sandboxer" \
-				--file kernel/sandboxer-test.sh:sandboxer_test); \
-		  fi;
+		  $(if $(VM_PATCHED), \
+			dir=$$(kernel/build --kernel $(VM_PATCHED) --print-dir) && \
+				kernel=$$dir/bzImage || exit 2; \
+			set -- --file $(BUILD)/absent-families/$(VM_PATCHED):absent-families; \
+			$(if $(TESTS),, \
+			set -- "$$@" --file "$$dir/selftests:landlock"; \
+			if [ -f kernel/$(VM_PATCHED)/sandboxer-test.sh ]; then \
+				set -- "$$@" --file "$$dir/sandboxer" \
+					--file kernel/$(VM_PATCHED)/sandboxer-test.sh:sandboxer_test; \
+			fi;))
 VM_RUN		= tests/vm/run --kernel "$$kernel" \
-		  $(if $(filter patched,$(KERNEL)),,$(VM_MODULES:%=--module-if-present %)) \
+		  $(if $(VM_PATCHED),,$(VM_MODULES:%=--module-if-present %)) \
 		  $(VM_FILES:%=--file %) --file tests/suites.sh "$$@"
 
 vm-test: $(VM_DEPS)
@@ -191,7 +222,7 @@ vm-smoke:
 # DIFFTEST_SEED is a seed or a list of seeds, one run each (default: a
 # fresh one, printed); DIFFTEST_CASES the cases of each flavour's run.
 DIFFTEST_FLAVOUR ?= both
-DIFFTEST_V4_KERNEL ?= patched
+DIFFTEST_V4_KERNEL ?= patched-6.12
 DIFFTEST_PERMISSION_KERNEL ?= patched-7.3
 DIFFTEST_SEED	?=
 DIFFTEST_CASES	?= 100000
@@ -209,7 +240,7 @@ DIFFTEST_KERNELS = $(foreach r,$(DIFFTEST_RUNS),$(lastword $(subst @, ,$(r))))
 # A kernel name as tests/vm/run takes it: Debian's by name, the patched
 # ones by their image (built by `make kernel`), or an image path.
 DIFFTEST_IMAGE	= case $$1 in \
-		  patched|patched-6.12) $(KERNEL_PATH_CMD) ;; \
+		  patched) kernel/build --kernel patched-6.12 --print-path ;; \
 		  patched-*) kernel/build --kernel "$$1" --print-path ;; \
 		  *) echo "$$1" ;; \
 		  esac
@@ -227,7 +258,7 @@ difftest-args:
 		exit 1 ;; esac; done
 
 difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
-	  $(if $(filter patched%,$(DIFFTEST_KERNELS)),kernel)
+	  $(foreach k,$(sort $(filter $(PATCHED_KERNELS),$(foreach k,$(DIFFTEST_KERNELS),$(call patched_name,$(k))))),kernel-$(k))
 	$(Q)seeds='$(DIFFTEST_SEED)'; \
 	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
 	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each, flavour $(DIFFTEST_FLAVOUR)"; \
@@ -254,17 +285,19 @@ difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
 
 # make hooks-test: every lsm/ program of llsock (and of the tests) against
 # bpf_lsm_<hook> in the BTF of every kernel of the matrix (HOOK_KERNELS:
-# Debian's kernels by name, `patched` for kernel/'s build, or image paths).
-HOOK_KERNELS	?= debian-6.1 debian-6.12 debian-backports patched
+# Debian's kernels by name, kernel/'s builds by name, or image paths).
+HOOK_KERNELS	?= debian-6.1 debian-6.12 debian-backports $(PATCHED_KERNELS)
+HOOK_PATCHED	= $(filter $(PATCHED_KERNELS),$(foreach k,$(HOOK_KERNELS),$(call patched_name,$(k))))
 HOOK_OBJECTS	= $(BUILD)/llsock.bpf.o $(BUILD)/observe.bpf.o
 
 hooks-test: $(BUILD)/tests/hooks_test $(HOOK_OBJECTS) \
-	    $(if $(filter patched,$(HOOK_KERNELS)),kernel)
+	    $(HOOK_PATCHED:%=kernel-%)
 	$(Q)mkdir -p $(BUILD)/btf
 	$(Q)set -e; args=; for k in $(HOOK_KERNELS); do \
 		case $$k in \
 		debian-*) image=$$(tests/vm/debian-kernel $$k)/vmlinuz ;; \
-		patched) image=$$($(KERNEL_PATH_CMD)) ;; \
+		patched) image=$$(kernel/build --kernel patched-6.12 --print-path) ;; \
+		patched-*) image=$$(kernel/build --kernel $$k --print-path) ;; \
 		*) image=$$k; k=$$(basename $$k) ;; \
 		esac; \
 		./vmlinux.h.gen --btf "$$image" > $(BUILD)/btf/$$k.btf; \

@@ -1,11 +1,11 @@
 #!/bin/sh
-# The sample sandboxer's LL_SOCKET_CREATE, in the patched kernel's VM: runs
-# the llsock suites' probe (socket_test --try-socket F T P exits with the
-# errno of socket(F, T, P)) under the sandboxer. Prints TAP.
+# The v4 sample sandboxer's LL_SOCKET_CREATE, in the patched 6.12 kernel's
+# VM: runs the llsock suites' probe (socket_test --try-socket F T P exits
+# with the errno of socket(F, T, P)) under the sandboxer. Prints TAP.
 #
-# `make vm-test KERNEL=patched` puts it in the guest as /test/sandboxer_test,
-# with kernel/build's sandboxer as /test/sandboxer: tests/suites.sh runs it
-# as one more suite.
+# `make vm-test KERNEL=patched-6.12` puts it in the guest as
+# /test/sandboxer_test, with kernel/build's sandboxer as /test/sandboxer:
+# tests/suites.sh runs it as one more suite.
 sandboxer=/test/sandboxer
 probe=/test/socket_test
 n=0 failed=0
