@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <linux/can.h>
 #include <linux/pfkeyv2.h>
+#include <linux/phonet.h>
 
 #include "kselftest_harness.h"
 #include "canon.h"
