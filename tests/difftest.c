@@ -513,7 +513,7 @@ static void random_request(struct request *req, const struct hot *hot)
 
 	req->call = r < 70 ? CALL_SOCKET : r < 85 ? CALL_SOCKETPAIR :
 		    r < 93 ? CALL_URING : CALL_URING_ASYNC;
-	if (flavour != FLAVOUR_V4 && chance(35)) {
+	if (flavour != FLAVOUR_V4 && chance(55)) {
 		random_canon_key(&req->family, &req->type, &req->protocol);
 	} else if (chance(55)) {
 		const struct hot *h = &hot[below(NR_HOT)];
