@@ -19,7 +19,6 @@
 static const struct llsock_canon_rule canon_rules[] = LLSOCK_CANON_RULES;
 #define NR_CANON_RULES	((int)(sizeof(canon_rules) / sizeof(canon_rules[0])))
 
-#define MODPROBE_PATH	"/proc/sys/kernel/modprobe"
 
 FIXTURE(canon)
 {
@@ -33,32 +32,12 @@ FIXTURE(canon)
  */
 FIXTURE_SETUP(canon)
 {
-	FILE *file = fopen(MODPROBE_PATH, "r");
-
-	self->modprobe[0] = '\0';
-	if (file) {
-		if (!fgets(self->modprobe, sizeof(self->modprobe), file))
-			self->modprobe[0] = '\0';
-		fclose(file);
-		file = fopen(MODPROBE_PATH, "w");
-	}
-	if (file) {
-		fputs("\n", file);
-		fclose(file);
-	}
+	modprobe_off(self->modprobe, sizeof(self->modprobe));
 }
 
 FIXTURE_TEARDOWN(canon)
 {
-	FILE *file;
-
-	if (!self->modprobe[0])
-		return;
-	file = fopen(MODPROBE_PATH, "w");
-	if (file) {
-		fputs(self->modprobe, file);
-		fclose(file);
-	}
+	modprobe_restore(self->modprobe);
 }
 
 struct canon_counts {

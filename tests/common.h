@@ -249,4 +249,43 @@ static inline int errno_in(const char *cgroup, int family, int type,
 	return run_in(cgroup, try_request, &r);
 }
 
+#define MODPROBE_PATH	"/proc/sys/kernel/modprobe"
+
+/*
+ * Empties the kernel's module-loading helper path, keeping the old one in
+ * @saved (empty when it could not be read): a request for a family or
+ * protocol the kernel lacks then fails at once instead of running a
+ * helper for each socket() of a long sweep.
+ */
+static inline void modprobe_off(char *saved, size_t size)
+{
+	FILE *file = fopen(MODPROBE_PATH, "r");
+
+	saved[0] = '\0';
+	if (file) {
+		if (!fgets(saved, size, file))
+			saved[0] = '\0';
+		fclose(file);
+		file = fopen(MODPROBE_PATH, "w");
+	}
+	if (file) {
+		fputs("\n", file);
+		fclose(file);
+	}
+}
+
+/* Puts back the path modprobe_off() saved. */
+static inline void modprobe_restore(const char *saved)
+{
+	FILE *file;
+
+	if (!saved[0])
+		return;
+	file = fopen(MODPROBE_PATH, "w");
+	if (file) {
+		fputs(saved, file);
+		fclose(file);
+	}
+}
+
 #endif /* LLSOCK_TESTS_COMMON_H */

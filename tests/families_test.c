@@ -22,7 +22,6 @@
 #include "common.h"
 
 #define ABSENT_FAMILIES	"/test/absent-families"
-#define MODPROBE_PATH	"/proc/sys/kernel/modprobe"
 /* AF_MAX of Linux 6.12 and 7.3 (include/linux/socket.h). */
 #define FAMILIES	46
 
@@ -96,32 +95,12 @@ FIXTURE_VARIANT_ADD(family, AF_MCTP) { .family = 45 };
  */
 FIXTURE_SETUP(family)
 {
-	FILE *file = fopen(MODPROBE_PATH, "r");
-
-	self->modprobe[0] = '\0';
-	if (file) {
-		if (!fgets(self->modprobe, sizeof(self->modprobe), file))
-			self->modprobe[0] = '\0';
-		fclose(file);
-		file = fopen(MODPROBE_PATH, "w");
-	}
-	if (file) {
-		fputs("\n", file);
-		fclose(file);
-	}
+	modprobe_off(self->modprobe, sizeof(self->modprobe));
 }
 
 FIXTURE_TEARDOWN(family)
 {
-	FILE *file;
-
-	if (!self->modprobe[0])
-		return;
-	file = fopen(MODPROBE_PATH, "w");
-	if (file) {
-		fputs(self->modprobe, file);
-		fclose(file);
-	}
+	modprobe_restore(self->modprobe);
 }
 
 /*
