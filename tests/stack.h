@@ -268,4 +268,41 @@ static inline int try_in_stack(struct stack *stack, int family, int type,
 	return run_in_stack(stack, try_request, &r);
 }
 
+/*
+ * A ruleset of either backend, for the validation suites: libllsock's, or
+ * a native Landlock ruleset's descriptor.
+ */
+struct ruleset {
+	struct llsock_ruleset *llsock;
+	int fd;
+};
+
+static inline void ruleset_init(struct ruleset *ruleset)
+{
+	ruleset->llsock = NULL;
+	ruleset->fd = -1;
+}
+
+static inline void free_ruleset(struct ruleset *ruleset)
+{
+	llsock_ruleset_free(ruleset->llsock);
+	if (ruleset->fd >= 0)
+		close(ruleset->fd);
+	ruleset_init(ruleset);
+}
+
+/*
+ * In FIXTURE_SETUP of a validation suite: libllsock needs nothing of the
+ * kernel; native Landlock needs rulesets of @_flavour (skipped with the
+ * reason on kernels without them).
+ */
+#define BACKEND_SETUP(_flavour)						\
+	do {								\
+		const char *_why = STACK_NATIVE ?			\
+				   stack_unavailable_for(_flavour) : NULL; \
+									\
+		if (_why)						\
+			SKIP(return, "%s", _why);			\
+	} while (0)
+
 #endif /* LLSOCK_TESTS_STACK_H */

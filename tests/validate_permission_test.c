@@ -15,18 +15,11 @@
 #define WILD LLSOCK_SOCKET_WILDCARD_PROTOCOL
 #define RULE LLSOCK_RULE_SOCKET_PERMISSION
 
-/* A ruleset of either backend. */
-struct ruleset {
-	struct llsock_ruleset *llsock;
-	int fd;
-};
-
 /* The attribute layouts are one (stack.h). */
 static int create_attr(const struct llsock_permission_ruleset_attr *attr,
 		       size_t size, __u32 flags, struct ruleset *ruleset)
 {
-	ruleset->llsock = NULL;
-	ruleset->fd = -1;
+	ruleset_init(ruleset);
 	if (!STACK_NATIVE)
 		return llsock_create_permission_ruleset(attr, size, flags,
 							&ruleset->llsock);
@@ -43,15 +36,6 @@ static int create(__u64 handled, struct ruleset *ruleset)
 	};
 
 	return create_attr(&attr, sizeof(attr), 0, ruleset);
-}
-
-static void free_ruleset(struct ruleset *ruleset)
-{
-	llsock_ruleset_free(ruleset->llsock);
-	if (ruleset->fd >= 0)
-		close(ruleset->fd);
-	ruleset->llsock = NULL;
-	ruleset->fd = -1;
 }
 
 /* landlock_add_rule() on @ruleset, or on no ruleset at all (EBADF). */
@@ -72,16 +56,6 @@ static int add(const struct ruleset *ruleset, int type, const void *attr,
 			EXPECT_EQ(_n, llsock_ruleset_size((_ruleset)->llsock)); \
 	} while (0)
 
-#define BACKEND_SETUP()							\
-	do {								\
-		const char *_why = STACK_NATIVE ?			\
-			stack_unavailable_for(LLSOCK_FLAVOUR_PERMISSION) : \
-			NULL;						\
-									\
-		if (_why)						\
-			SKIP(return, "%s", _why);			\
-	} while (0)
-
 FIXTURE(rule)
 {
 	struct ruleset ruleset;
@@ -89,9 +63,8 @@ FIXTURE(rule)
 
 FIXTURE_SETUP(rule)
 {
-	self->ruleset.llsock = NULL;
-	self->ruleset.fd = -1;
-	BACKEND_SETUP();
+	ruleset_init(&self->ruleset);
+	BACKEND_SETUP(LLSOCK_FLAVOUR_PERMISSION);
 	ASSERT_EQ(0, create(PERM, &self->ruleset));
 }
 
@@ -107,9 +80,8 @@ FIXTURE(create)
 
 FIXTURE_SETUP(create)
 {
-	self->ruleset.llsock = NULL;
-	self->ruleset.fd = -1;
-	BACKEND_SETUP();
+	ruleset_init(&self->ruleset);
+	BACKEND_SETUP(LLSOCK_FLAVOUR_PERMISSION);
 }
 
 FIXTURE_TEARDOWN(create)

@@ -13,12 +13,6 @@
 
 #define ALLOW LLSOCK_ACCESS_SOCKET_CREATE
 
-/* A ruleset of either backend. */
-struct ruleset {
-	struct llsock_ruleset *llsock;
-	int fd;
-};
-
 static int create_ruleset(__u64 handled, struct ruleset *ruleset)
 {
 	struct native_ruleset_attr native = {
@@ -28,20 +22,12 @@ static int create_ruleset(__u64 handled, struct ruleset *ruleset)
 		.handled_access_socket = handled,
 	};
 
-	ruleset->llsock = NULL;
-	ruleset->fd = -1;
+	ruleset_init(ruleset);
 	if (!STACK_NATIVE)
 		return llsock_create_ruleset(&attr, sizeof(attr), 0,
 					     &ruleset->llsock);
 	ruleset->fd = native_create_ruleset(&native, sizeof(native), 0);
 	return ruleset->fd < 0 ? -errno : 0;
-}
-
-static void free_ruleset(struct ruleset *ruleset)
-{
-	llsock_ruleset_free(ruleset->llsock);
-	if (ruleset->fd >= 0)
-		close(ruleset->fd);
 }
 
 /* One attribute layout for both (stack.h). */
@@ -55,16 +41,6 @@ static int add_socket_rule(struct ruleset *ruleset,
 			       flags) ? -errno : 0;
 }
 
-/* libllsock needs nothing of the kernel; native Landlock needs its rules. */
-#define BACKEND_SETUP()							\
-	do {								\
-		const char *_why = STACK_NATIVE ?			\
-				   stack_unavailable() : NULL;		\
-									\
-		if (_why)						\
-			SKIP(return, "%s", _why);			\
-	} while (0)
-
 FIXTURE(ruleset)
 {
 	struct ruleset ruleset;
@@ -72,9 +48,8 @@ FIXTURE(ruleset)
 
 FIXTURE_SETUP(ruleset)
 {
-	self->ruleset.llsock = NULL;
-	self->ruleset.fd = -1;
-	BACKEND_SETUP();
+	ruleset_init(&self->ruleset);
+	BACKEND_SETUP(LLSOCK_FLAVOUR_V4);
 }
 
 FIXTURE_TEARDOWN(ruleset)
@@ -148,9 +123,8 @@ FIXTURE(rule)
 
 FIXTURE_SETUP(rule)
 {
-	self->ruleset.llsock = NULL;
-	self->ruleset.fd = -1;
-	BACKEND_SETUP();
+	ruleset_init(&self->ruleset);
+	BACKEND_SETUP(LLSOCK_FLAVOUR_V4);
 	ASSERT_EQ(0, create_ruleset(ALLOW, &self->ruleset));
 }
 
@@ -210,9 +184,8 @@ FIXTURE(key)
 
 FIXTURE_SETUP(key)
 {
-	self->ruleset.llsock = NULL;
-	self->ruleset.fd = -1;
-	BACKEND_SETUP();
+	ruleset_init(&self->ruleset);
+	BACKEND_SETUP(LLSOCK_FLAVOUR_V4);
 	ASSERT_EQ(0, create_ruleset(ALLOW, &self->ruleset));
 }
 
