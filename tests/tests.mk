@@ -189,7 +189,8 @@ VM_SETUP	= set --; kernel='$(KERNEL)'; \
 			set -- "$$@" --file "$$dir/selftests:landlock"; \
 			if [ -f kernel/$(VM_PATCHED)/sandboxer-test.sh ]; then \
 				set -- "$$@" --file "$$dir/sandboxer" \
-					--file kernel/$(VM_PATCHED)/sandboxer-test.sh:sandboxer_test; \
+					--file kernel/$(VM_PATCHED)/sandboxer-test.sh:sandboxer_test \
+					--file kernel/sandboxer-check.sh; \
 			fi;))
 VM_RUN		= tests/vm/run --kernel "$$kernel" \
 		  $(if $(VM_PATCHED),,$(VM_MODULES:%=--module-if-present %)) \

@@ -11,22 +11,8 @@
 set -f
 sandboxer=/test/sandboxer
 probe=${PROBE:-/test/socket_test}
-n=0 failed=0
-
-check() { # NAME EXPECTED-STATUS ENV COMMAND...
-	name=$1 expected=$2 env=$3
-	shift 3
-	n=$((n + 1))
-	env LL_FS_RO=/ LL_FS_RW=/tmp:/dev $env "$@" >/dev/null 2>&1
-	status=$?
-	if [ "$status" = "$expected" ]; then
-		echo "ok $n $name"
-	else
-		echo "not ok $n $name"
-		echo "# expected status $expected, got $status"
-		failed=$((failed + 1))
-	fi
-}
+# check(), $n and $failed: kernel/sandboxer-check.sh, next to this script.
+. "${0%/*}/sandboxer-check.sh"
 
 echo "TAP version 13"
 echo "1..14"
