@@ -1047,8 +1047,12 @@ else
 	end_test
 fi
 
-for bad in "DIFFTEST_FLAVOUR=mixed|DIFFTEST_FLAVOUR must be v4, permission or both, not 'mixed'" \
-	"DIFFTEST_FLAVOUR=|DIFFTEST_FLAVOUR must be v4, permission or both, not ''" \
+flavours_are="DIFFTEST_FLAVOUR must be v4, permission, mixed or both, or a comma-separated list of them"
+for bad in "DIFFTEST_FLAVOUR=mixd|$flavours_are, not 'mixd'" \
+	"DIFFTEST_FLAVOUR=|$flavours_are, not ''" \
+	"DIFFTEST_FLAVOUR=v4,|$flavours_are, not 'v4,'" \
+	"DIFFTEST_FLAVOUR=v4,,mixed|$flavours_are, not 'v4,,mixed'" \
+	"DIFFTEST_FLAVOUR=v4 mixed|$flavours_are, not 'v4 mixed'" \
 	"DIFFTEST_CASES=abc|DIFFTEST_CASES must be a number of cases, not 'abc'" \
 	"DIFFTEST_CASES=0|DIFFTEST_CASES must be a number of cases, not '0'" \
 	"DIFFTEST_CASES=010|DIFFTEST_CASES must be a number of cases, not '010'" \
@@ -1060,6 +1064,23 @@ for bad in "DIFFTEST_FLAVOUR=mixed|DIFFTEST_FLAVOUR must be v4, permission or bo
 	call make -C "$here/.." --no-print-directory difftest-args "$var"
 	[ "$rc" != 0 ] || problem "expected a non-zero exit status"
 	expect_err_has "difftest: ${bad#*|}"
+	end_test
+done
+
+# Each list of flavours runs v4 on its kernel and the others together on
+# the permission flavour's.
+for good in "v4|v4@patched-6.12" "mixed|mixed@patched-7.3" \
+	"permission,v4|v4@patched-6.12 permission@patched-7.3" \
+	"mixed,permission|permission,mixed@patched-7.3" \
+	"both|v4@patched-6.12 permission,mixed@patched-7.3"; do
+	flavour=${good%%|*}
+	begin "make difftest DIFFTEST_FLAVOUR=$flavour runs ${good#*|}"
+	cmdline="make difftest-args DIFFTEST_FLAVOUR=$flavour"
+	call make -C "$here/.." --no-print-directory difftest-runs \
+		DIFFTEST_FLAVOUR="$flavour" \
+		--eval 'difftest-runs: difftest-args ; @echo $(strip $(DIFFTEST_RUNS))'
+	expect_rc 0
+	[ "$(cat "$tmp/out")" = "${good#*|}" ] || problem "expected the runs ${good#*|}"
 	end_test
 done
 

@@ -26,8 +26,10 @@ case ",$flavours," in *,permission,* | *,both,*)
 esac
 seeds=$*
 set -- $faults
-echo "TAP version 13"
-echo "1..$#"
+if [ $# -gt 0 ]; then # mixed stacks alone have no fault of their own
+	echo "TAP version 13"
+	echo "1..$#"
+fi
 
 # A model that ignores a kind of wildcard must be caught, and its
 # mismatches shrunk to one layer of one rule. This run's own TAP would

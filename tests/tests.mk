@@ -215,9 +215,9 @@ vm-smoke:
 # (tests/difftest.c), each flavour in the VM of the kernel that has it
 # natively: v4 on DIFFTEST_V4_KERNEL (the patched 6.12 kernel),
 # permission on DIFFTEST_PERMISSION_KERNEL (the patched 7.3 kernel), and
-# with DIFFTEST_FLAVOUR=both (the default) both, the stacks of mixed
-# flavours (llsock and the model only: no kernel has both) in the second
-# VM. On a kernel without the flavour (a stock one, for example
+# the stacks of mixed flavours (mixed; llsock and the model only: no
+# kernel has both) in the second VM. DIFFTEST_FLAVOUR is v4, permission,
+# mixed or both (the default: all three), or a comma-separated list. On a kernel without the flavour (a stock one, for example
 # DIFFTEST_PERMISSION_KERNEL=debian-6.12) llsock and the model are
 # compared and the output says that the native side is absent.
 # DIFFTEST_SEED is a seed or a list of seeds, one run each (default: a
@@ -232,11 +232,17 @@ DIFFTEST_CASES	?= 100000
 # injected-fault checks.
 DIFFTEST_TIMEOUT ?=
 
-# FLAVOURS@KERNEL, one VM each.
-DIFFTEST_RUNS	= $(if $(filter v4 both,$(DIFFTEST_FLAVOUR)),v4@$(DIFFTEST_V4_KERNEL)) \
-		  $(if $(filter permission,$(DIFFTEST_FLAVOUR)),permission@$(DIFFTEST_PERMISSION_KERNEL)) \
-		  $(if $(filter both,$(DIFFTEST_FLAVOUR)),permission$(comma)mixed@$(DIFFTEST_PERMISSION_KERNEL))
+# FLAVOURS@KERNEL, one VM each: v4 on its kernel, permission and mixed
+# (as asked) on the permission flavour's.
 comma		:= ,
+empty		:=
+space		:= $(empty) $(empty)
+DIFFTEST_ASKED	= $(subst $(comma), ,$(DIFFTEST_FLAVOUR))
+DIFFTEST_ON_PERMISSION = $(subst $(space),$(comma),$(strip \
+		  $(if $(filter permission both,$(DIFFTEST_ASKED)),permission) \
+		  $(if $(filter mixed both,$(DIFFTEST_ASKED)),mixed)))
+DIFFTEST_RUNS	= $(if $(filter v4 both,$(DIFFTEST_ASKED)),v4@$(DIFFTEST_V4_KERNEL)) \
+		  $(if $(DIFFTEST_ON_PERMISSION),$(DIFFTEST_ON_PERMISSION)@$(DIFFTEST_PERMISSION_KERNEL))
 DIFFTEST_KERNELS = $(foreach r,$(DIFFTEST_RUNS),$(lastword $(subst @, ,$(r))))
 # A kernel name as tests/vm/run takes it: Debian's by name, the patched
 # ones by their image (built by `make kernel`), or an image path.
@@ -248,9 +254,11 @@ DIFFTEST_IMAGE	= case $$1 in \
 
 # Checked first, before a kernel build that may take 20 minutes.
 difftest-args:
-	$(Q)case '$(DIFFTEST_FLAVOUR)' in v4|permission|both) ;; *) \
-		echo "difftest: DIFFTEST_FLAVOUR must be v4, permission or both, not '$(DIFFTEST_FLAVOUR)'" >&2; \
-		exit 1 ;; esac; \
+	$(Q)case ',$(DIFFTEST_FLAVOUR),' in *,,* | *' '*) bad=1 ;; *) bad= ;; esac; \
+	for f in $(or $(DIFFTEST_ASKED),''); do case $$f in v4|permission|mixed|both) ;; *) bad=1 ;; esac; done; \
+	if [ -n "$$bad" ]; then \
+		echo "difftest: DIFFTEST_FLAVOUR must be v4, permission, mixed or both, or a comma-separated list of them, not '$(DIFFTEST_FLAVOUR)'" >&2; \
+		exit 1; fi; \
 	case '$(DIFFTEST_CASES)' in ''|0*|*[!0-9]*) \
 		echo "difftest: DIFFTEST_CASES must be a number of cases, not '$(DIFFTEST_CASES)'" >&2; \
 		exit 1 ;; esac; \
