@@ -227,9 +227,16 @@ DIFFTEST_V4_KERNEL ?= patched-6.12
 DIFFTEST_PERMISSION_KERNEL ?= patched-7.3
 DIFFTEST_SEED	?=
 DIFFTEST_CASES	?= 100000
-# About 1.3 s per 100 cases on a busy machine (0.35 s on an idle one):
-# the default timeout allows 2 s, plus 10 minutes for the boot and the
-# injected-fault checks.
+# The guest's kernel command line: expedited RCU grace periods. Each case
+# makes and tears down cgroups, BPF map entries and Landlock domains, and
+# the guest spent most of its time idle, waiting for normal grace periods
+# (guest CPU use was a third of a host core): 2,000 cases of v4 took 6.8 s
+# with normal grace periods, 1.4 s with expedited ones. Grace periods
+# change when memory is freed, not what any call answers.
+DIFFTEST_APPEND	?= rcupdate.rcu_expedited=1
+# About 0.35 s per 100 cases with normal grace periods, 0.07 s with
+# expedited ones: the default timeout allows 2 s, plus 10 minutes for
+# the boot and the injected-fault checks.
 DIFFTEST_TIMEOUT ?=
 
 # FLAVOURS@KERNEL, one VM each: v4 on its kernel, permission and mixed
@@ -282,6 +289,7 @@ difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
 			$$runs * $(DIFFTEST_CASES) / 50 + 600 )); \
 		path=$$(image "$$kernel") || exit 2; \
 		tests/vm/run --kernel "$$path" --timeout "$$timeout" \
+			$(if $(DIFFTEST_APPEND),--append ' $(DIFFTEST_APPEND)') \
 			--file $(BUILD)/static/llsock \
 			--file $(BUILD)/static/tests/difftest \
 			--file tests/difftest-guest.sh \
