@@ -109,10 +109,11 @@ $(BUILD)/static/llsock: $(CLI_OBJS) $(BUILD)/libllsock.a | $(BUILD)/static
 include kernel/kernel.mk
 include tests/tests.mk
 include tests/bench.mk
+include tests/fuzz/fuzz.mk
 
 # Every test: host suites, then the VM suites on Debian's 6.1, 6.12 and
 # 7.3 and on both patched kernels (tests/check).
-check: all host-tests vm-tests
+check: all host-tests vm-tests $(BUILD)/fuzz/llsock_fuzz
 	$(Q)tests/deps vm source kernel
 	$(Q)BUILD=$(BUILD) tests/check
 

@@ -1084,6 +1084,21 @@ for good in "v4|v4@patched-6.12" "mixed|mixed@patched-7.3" \
 	end_test
 done
 
+# make fuzz's runner: bad arguments are refused before anything runs.
+for bad in "|usage: tests/fuzz/run" "--seconds 0 /bin/true|must be a positive number of seconds, not '0'" \
+	"--seconds 1x /bin/true|must be a positive number of seconds, not '1x'" \
+	"--work|usage: tests/fuzz/run" "/no/such/fuzzer|no fuzzer at /no/such/fuzzer"; do
+	args=${bad%%|*}
+	begin "tests/fuzz/run ${args:-without arguments} is refused"
+	cmdline="tests/fuzz/run $args"
+	# shellcheck disable=SC2086
+	call "$here/fuzz/run" $args
+	expect_rc 2
+	expect_err_has "${bad#*|}"
+	expect_out_empty
+	end_test
+done
+
 # The scripts around the kernels: usage errors say so, and change nothing.
 
 begin "apt-suite without arguments prints its usage"
