@@ -75,6 +75,79 @@ int llsock_cgroup2_mount(char *buf, size_t size)
 	return ret;
 }
 
+int llsock_own_cgroup(char *path, size_t size)
+{
+	char mount[PATH_MAX], line[PATH_MAX + 16];
+	FILE *file;
+	int ret;
+
+	ret = llsock_cgroup2_mount(mount, sizeof(mount));
+	if (ret)
+		return ret;
+	file = fopen("/proc/self/cgroup", "re");
+	if (!file)
+		return -errno;
+	ret = -ENOENT;
+	while (fgets(line, sizeof(line), file)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if ((size_t)snprintf(path, size, "%s%s", mount,
+				     strcmp(line + 3, "/") ? line + 3 : "") >=
+		    size)
+			ret = -ENAMETOOLONG;
+		else
+			ret = 0;
+		break;
+	}
+	fclose(file);
+	return ret;
+}
+
+int llsock_cgroup_contains_self(const char *path)
+{
+	char own[PATH_MAX];
+	__u64 target, id;
+	int fd, ret, level;
+
+	fd = llsock_cgroup_open(path);
+	if (fd < 0)
+		return fd;
+	ret = llsock_cgroup_id(fd, &target);
+	close(fd);
+	if (ret)
+		return ret;
+	ret = llsock_own_cgroup(own, sizeof(own));
+	if (ret)
+		return ret;
+	fd = llsock_cgroup_open(own);
+	if (fd < 0)
+		return fd;
+	/* From the caller's cgroup up to the root: is @path on the way? */
+	for (level = 0;; level++) {
+		int up;
+
+		ret = llsock_cgroup_id(fd, &id);
+		if (ret || id == target || id == ROOT_CGROUP_ID)
+			break;
+		if (level == 4096) {
+			ret = -ELOOP;
+			break;
+		}
+		up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (up < 0) {
+			ret = -errno;
+			break;
+		}
+		close(fd);
+		fd = up;
+	}
+	close(fd);
+	if (ret == -ENOTDIR)	/* walked out of the cgroup2 mount */
+		ret = -EXDEV;
+	return ret ? ret : id == target;
+}
+
 int llsock_cgroup_open(const char *path)
 {
 	int fd;

@@ -106,6 +106,8 @@ bool llsock_table_allows(const struct llsock_table *table, __u16 required,
 			 __u16 canonical, int family, int type, int protocol);
 
 /* cgroup.c */
+/* The caller's cgroup v2 directory, from /proc/self/cgroup. */
+int llsock_own_cgroup(char *path, size_t size);
 /* Opens the directory @path (a cgroup, presumably): a descriptor or -errno. */
 int llsock_cgroup_open(const char *path);
 /* 0 when @fd is a cgroup v2 directory, -ENOTDIR otherwise. */

@@ -175,6 +175,13 @@ int llsock_bind_cgroup(const struct llsock_ruleset *ruleset,
 		       const char *cgroup_path);
 int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd);
 
+/*
+ * 1 when the cgroup v2 directory @path is the caller's cgroup or one of its
+ * ancestors, so that a layer bound there would restrict the caller; 0 when
+ * it is not; -errno (-ENOTDIR: not a cgroup v2 directory).
+ */
+int llsock_cgroup_contains_self(const char *path);
+
 /* Remove the layer bound to a cgroup. -ENOENT when there is none. */
 int llsock_unbind_cgroup(const char *cgroup_path);
 int llsock_unbind_cgroup_fd(int cgroup_fd);

@@ -15,36 +15,6 @@
 
 #include "internal.h"
 
-/* The caller's cgroup v2 directory, from /proc/self/cgroup. */
-static int own_cgroup(char *path, size_t size)
-{
-	char mount[PATH_MAX], line[PATH_MAX + 16];
-	FILE *file;
-	int ret;
-
-	ret = llsock_cgroup2_mount(mount, sizeof(mount));
-	if (ret)
-		return ret;
-	file = fopen("/proc/self/cgroup", "re");
-	if (!file)
-		return -errno;
-	ret = -ENOENT;
-	while (fgets(line, sizeof(line), file)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if ((size_t)snprintf(path, size, "%s%s", mount,
-				     strcmp(line + 3, "/") ? line + 3 : "") >=
-		    size)
-			ret = -ENAMETOOLONG;
-		else
-			ret = 0;
-		break;
-	}
-	fclose(file);
-	return ret;
-}
-
 int llsock_sandbox_create(const struct llsock_ruleset *ruleset, char *path,
 			  size_t size)
 {
@@ -54,7 +24,7 @@ int llsock_sandbox_create(const struct llsock_ruleset *ruleset, char *path,
 
 	if (!ruleset)
 		return -EBADF;
-	ret = own_cgroup(parent, sizeof(parent));
+	ret = llsock_own_cgroup(parent, sizeof(parent));
 	if (ret)
 		return ret;
 	for (i = 0;; i++) {

@@ -6,6 +6,7 @@
  * tests are llsock's own. Runs as root in the VM, with llsock loaded.
  */
 #include "stack.h"
+#include "internal.h"
 #include "llsock.h"
 
 #include <linux/sched.h>
@@ -30,24 +31,6 @@ FIXTURE_TEARDOWN_PARENT(guard)
 	stack_fini(&self->stack);
 }
 
-static void own_cgroup(char *path, size_t size)
-{
-	char line[PATH_MAX];
-	FILE *file = fopen("/proc/self/cgroup", "r");
-
-	path[0] = '\0';
-	if (!file)
-		return;
-	while (fgets(line, sizeof(line), file)) {
-		if (!strncmp(line, "0::", 3)) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(path, size, "%s%s", CGROUP_ROOT, line + 3);
-		}
-	}
-	fclose(file);
-}
-
-
 TEST_F(guard, cannot_rebind_own_cgroup)
 {
 	struct llsock_ruleset *ruleset = new_ruleset();
@@ -57,8 +40,7 @@ TEST_F(guard, cannot_rebind_own_cgroup)
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, -1));
 	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
 	ASSERT_EQ(0, enter_stack(&self->stack));
-	own_cgroup(cgroup, sizeof(cgroup));
-	ASSERT_NE('\0', cgroup[0]);
+	ASSERT_EQ(0, llsock_own_cgroup(cgroup, sizeof(cgroup)));
 	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, cgroup));
 	ASSERT_EQ(-EPERM, llsock_unbind_cgroup(cgroup));
 	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, self->stack.cg.path));
@@ -105,7 +87,7 @@ TEST_F(guard, cannot_leave_cgroup)
 	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
 
 	/* Going deeper is fine, and keeps the domain. */
-	own_cgroup(cgroup, sizeof(cgroup));
+	ASSERT_EQ(0, llsock_own_cgroup(cgroup, sizeof(cgroup)));
 	snprintf(child, sizeof(child), "%s/deeper", cgroup);
 	ASSERT_EQ(0, mkdir(child, 0755));
 	ASSERT_EQ(0, enter_cgroup(child));

@@ -341,6 +341,49 @@ TEST_F(policy, cli_errors)
 	ASSERT_EQ(0, LLSOCK("show", self->b));
 }
 
+static int count_binding(const struct llsock_binding_info *info, void *ctx)
+{
+	(*(unsigned int *)ctx)++;
+	return 0;
+}
+
+static unsigned int bindings(void)
+{
+	unsigned int n = 0;
+
+	if (llsock_foreach_binding(count_binding, &n))
+		return -1U;
+	return n;
+}
+
+/*
+ * `llsock apply` to a cgroup that contains llsock itself (its own, an
+ * ancestor, the root) is refused before anything changes: the policy would
+ * restrict the command in the middle of its own change. The command runs
+ * in this test's cgroup.
+ */
+TEST_F(policy, cli_refuses_own_cgroup)
+{
+	char *const targets[] = { self->cg.path, TEST_CGROUPS,
+					CGROUP_ROOT, "" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		ASSERT_EQ(1, LLSOCK("apply", targets[i], "unix.dgram.0"))
+		{
+			TH_LOG("llsock apply '%s' unix.dgram.0", targets[i]);
+		}
+		ASSERT_EQ(0, bindings());
+		ASSERT_EQ(0, try_socket(AF_INET, SOCK_STREAM, 0));
+		ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	}
+	/* Below its own cgroup, llsock applies as always. */
+	ASSERT_EQ(0, LLSOCK("apply", self->t, "unix.dgram.0"));
+	ASSERT_EQ(1, bindings());
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, try_socket(AF_INET, SOCK_STREAM, 0));
+}
+
 TEST_F(policy, cli_run)
 {
 	char script[PATH_MAX];

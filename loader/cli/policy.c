@@ -198,6 +198,27 @@ static int apply(const struct cli_command *cmd, int argc, char **argv)
 	ret = cli_need_cgroup2("apply a policy");
 	if (ret)
 		goto out;
+	if (!llsock_is_loaded()) {
+		ret = cli_fail(-ENOPKG, "apply policy to", cgroup);
+		goto out;
+	}
+	/*
+	 * A policy over llsock itself would restrict the command that
+	 * manages it, from the middle of its own change on.
+	 */
+	ret = llsock_cgroup_contains_self(cgroup);
+	if (ret > 0) {
+		cli_error("refusing to apply a policy to %s: it contains this llsock process, which the policy would restrict",
+			  cgroup);
+		cli_hint("apply it to a cgroup that llsock does not run in, or run llsock from a cgroup outside %s.",
+			 cgroup);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (ret < 0) {
+		ret = cli_fail(ret, "apply policy to", cgroup);
+		goto out;
+	}
 	ret = llsock_bind_cgroup(ruleset, cgroup);
 	n = llsock_ruleset_size(ruleset);
 	if (ret)
@@ -229,7 +250,9 @@ const struct cli_command cmd_apply = {
 "directory), replacing the one bound there before, in one step: every task\n"
 "in CGROUP and below sees the old policy or the new one, never a mix. Each\n"
 "bound ancestor of CGROUP stays a layer of its own: a socket is allowed only\n"
-"if every layer allows it. With no rule at all, no socket may be created.\n",
+"if every layer allows it. With no rule at all, no socket may be created.\n"
+"A CGROUP that contains llsock itself (its own cgroup or an ancestor, such\n"
+"as the root) is refused: its policy would restrict the command.\n",
 	.options = apply_options,
 	.footer = CLI_FLAVOUR_HELP
 "\n"
