@@ -386,8 +386,8 @@ LLSOCK_LSM(socket_create, llsock_socket_create,
 
 /*
  * The rest keeps restricted tasks from loosening their own policy. The hooks
- * on common paths (file_open, task_alloc, inode_unlink) leave after one or
- * two tests when the operation cannot concern llsock.
+ * on common paths (file_open, task_alloc, inode_unlink, inode_rmdir) leave
+ * after one or two tests when the operation cannot concern llsock.
  */
 
 static __always_inline void count_escape(void)
@@ -497,6 +497,33 @@ LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 	if (kn && BPF_CORE_READ(kn, flags) & KERNFS_FILE)
 		kn = kn_parent(kn);
 	if (kn_within(kn, domain_owner(domain)))
+		return 0;
+	count_escape();
+	return -EPERM;
+}
+
+/*
+ * Removing a bound cgroup drops its binding: the cgroup made again under
+ * the same name is unbound, its tasks' policy gone. A restricted task may
+ * remove only unbound cgroups of its domain's subtree, so no other
+ * policy, its own included, is lifted that way.
+ */
+LLSOCK_LSM(inode_rmdir, llsock_inode_rmdir, struct inode *dir,
+	   struct dentry *dentry)
+{
+	struct llsock_domain *domain;
+	struct llsock_state *state;
+	struct kernfs_node *kn;
+
+	if (dir->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
+		return 0;
+	domain = current_domain();
+	if (!domain)
+		return 0;
+	state = get_state();
+	kn = (struct kernfs_node *)BPF_CORE_READ(dentry, d_inode, i_private);
+	if (state && kn && kn_within(kn, domain_owner(domain)) &&
+	    !lookup_domain(state, BPF_CORE_READ(kn, id)))
 		return 0;
 	count_escape();
 	return -EPERM;

@@ -19,6 +19,8 @@
 FIXTURE(guard)
 {
 	struct stack stack;
+	/* Cgroups a test made beside the stack's, removed after it. */
+	char extra[3][PATH_MAX];
 };
 
 FIXTURE_SETUP(guard)
@@ -28,6 +30,14 @@ FIXTURE_SETUP(guard)
 
 FIXTURE_TEARDOWN_PARENT(guard)
 {
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(self->extra); i++) {
+		if (!self->extra[i][0])
+			continue;
+		llsock_unbind_cgroup(self->extra[i]);
+		rmdir(self->extra[i]);
+	}
 	stack_fini(&self->stack);
 }
 
@@ -46,6 +56,42 @@ TEST_F(guard, cannot_rebind_own_cgroup)
 	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, self->stack.cg.path));
 	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
 	llsock_ruleset_free(ruleset);
+}
+
+/*
+ * Removing a bound cgroup drops its binding: made again, it is unbound. A
+ * restricted task may remove neither a bound cgroup (in its domain's
+ * subtree or not) nor any cgroup outside that subtree; an unbound one of
+ * its own, it may.
+ */
+TEST_F(guard, cannot_remove_bound_cgroup)
+{
+	char *other = self->extra[0], *plain = self->extra[1];
+	char *bound = self->extra[2], mine[PATH_MAX];
+
+	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	/* Beside the stack's cgroup: bound, and not. */
+	snprintf(other, PATH_MAX, "%s-other", self->stack.cg.path);
+	snprintf(plain, PATH_MAX, "%s-plain", self->stack.cg.path);
+	/* In the domain's subtree: bound, and not. */
+	snprintf(bound, PATH_MAX, "%s/bound", self->stack.cg.top);
+	snprintf(mine, sizeof(mine), "%s/mine", self->stack.cg.top);
+	ASSERT_EQ(0, mkdir(other, 0755));
+	ASSERT_EQ(0, mkdir(plain, 0755));
+	ASSERT_EQ(0, mkdir(bound, 0755));
+	ASSERT_EQ(0, mkdir(mine, 0755));
+	ASSERT_EQ(0, bind_rules(other, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, bind_rules(bound, "inet.stream.tcp", NULL));
+
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	ASSERT_EQ(-1, rmdir(other));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, rmdir(plain));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, rmdir(bound));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(0, rmdir(mine));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
 }
 
 TEST_F(guard, cannot_unload)
