@@ -463,10 +463,57 @@ LLSOCK_LSM(inode_rename, llsock_inode_rename, struct inode *old_dir)
 	return deny_in_bpffs(BPF_CORE_READ(old_dir, i_sb));
 }
 
-/* Unmounting the last mount of a bpffs releases everything pinned in it. */
+/*
+ * The inode number of the mount namespace llsock was loaded from (set by
+ * the loader; 0 stands for every namespace). Its pins live in a bpffs
+ * mounted there.
+ */
+const volatile __u32 llsock_mnt_ns = 0;
+
+/*
+ * In llsock's mount namespace, unmounting a mount above the pins (/sys,
+ * lazily or not) takes them away, and a mount over /sys/fs/bpf or the pin
+ * directory shows the next llsock command another tree: no restricted
+ * task may change the mounts there. In a mount namespace of its own (a
+ * container's), it may: llsock's mounts are not in it.
+ */
+static __always_inline int deny_in_llsock_mounts(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (llsock_mnt_ns &&
+	    BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != llsock_mnt_ns)
+		return 0;
+	return deny_restricted();
+}
+
+/*
+ * Unmounting the last mount of a bpffs releases everything pinned in it;
+ * unmounting a mount above it, in llsock's namespace, takes it away.
+ */
 LLSOCK_LSM(sb_umount, llsock_sb_umount, struct vfsmount *mnt)
 {
-	return deny_in_bpffs(BPF_CORE_READ(mnt, mnt_sb));
+	int ret = deny_in_bpffs(BPF_CORE_READ(mnt, mnt_sb));
+
+	return ret ? ret : deny_in_llsock_mounts();
+}
+
+/* A new mount (or a bind mount) over the pins, or above them. */
+LLSOCK_LSM(sb_mount, llsock_sb_mount)
+{
+	return deny_in_llsock_mounts();
+}
+
+/* The new mount API's way of putting a mount in place. */
+LLSOCK_LSM(move_mount, llsock_move_mount)
+{
+	return deny_in_llsock_mounts();
+}
+
+/* A new root for the namespace: llsock's tree would move from under it. */
+LLSOCK_LSM(sb_pivotroot, llsock_sb_pivotroot)
+{
+	return deny_in_llsock_mounts();
 }
 
 /*

@@ -171,6 +171,17 @@ static int lock_for_load(int *dir_fd)
 	return 0;
 }
 
+/* The inode number of the caller's mount namespace. */
+static int own_mount_namespace(__u32 *inum)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/mnt", &st))
+		return -errno;
+	*inum = st.st_ino;
+	return 0;
+}
+
 /* Map sizes, and the programs to load: per hook, the one that fits. */
 static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
 {
@@ -197,6 +208,10 @@ static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
 	bpf_object__for_each_program(prog, skel->obj)
 		if (no_guard && is_guard(prog))
 			bpf_program__set_autoload(prog, false);
+	/* The mount guards keep to the namespace the pins are mounted in. */
+	ret = own_mount_namespace(&skel->rodata->llsock_mnt_ns);
+	if (ret)
+		return ret;
 	/* Of each hook, the program that reads its arguments right here. */
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)

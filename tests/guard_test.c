@@ -110,6 +110,60 @@ TEST_F(guard, cannot_unload)
 	ASSERT_EQ(EACCES, try_socket(AF_UNIX, SOCK_DGRAM, 0));
 }
 
+/* In a mount namespace of its own: a tmpfs mounted and unmounted, or errno. */
+static int mount_in_own_namespace(void *arg)
+{
+	char dir[] = "/tmp/llsock-mnt-XXXXXX";
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(dir) || mount("none", dir, "tmpfs", 0, NULL) ||
+	    umount2(dir, 0))
+		return errno;
+	return rmdir(dir) ? errno : 0;
+}
+
+/*
+ * bpffs, taken away indirectly: a restricted task may neither unmount a
+ * mount above the pins (lazily or not) nor mount anything over them or
+ * above them, with either mount API, in llsock's mount namespace. In a
+ * namespace of its own (a container's), its mounts are its business.
+ */
+TEST_F(guard, cannot_change_llsock_mounts)
+{
+	int fs, mnt;
+
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	ASSERT_EQ(-1, umount2("/sys", MNT_DETACH));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, umount2("/sys", 0));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, mount("none", "/sys/fs/bpf", "tmpfs", 0, NULL));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, mount("/tmp", LLSOCK_PIN_DIR, NULL, MS_BIND, NULL));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, mount("none", "/sys", "tmpfs", 0, NULL));
+	ASSERT_EQ(EPERM, errno);
+
+	/* fsmount() makes a detached mount; move_mount() would place it. */
+	fs = syscall(SYS_fsopen, "tmpfs", 0);
+	ASSERT_LE(0, fs);
+	ASSERT_EQ(0, syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL,
+			     NULL, 0));
+	mnt = syscall(SYS_fsmount, fs, 0, 0);
+	ASSERT_LE(0, mnt);
+	ASSERT_EQ(-1, syscall(SYS_move_mount, mnt, "", AT_FDCWD,
+			      "/sys/fs/bpf", MOVE_MOUNT_F_EMPTY_PATH));
+	ASSERT_EQ(EPERM, errno);
+	close(mnt);
+	close(fs);
+
+	ASSERT_TRUE(llsock_is_loaded());
+	ASSERT_EQ(0, run_child(mount_in_own_namespace, NULL));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
+}
+
 TEST_F(guard, cannot_use_bpf)
 {
 	struct llsock_probe probe;
