@@ -464,6 +464,36 @@ LLSOCK_LSM(inode_rename, llsock_inode_rename, struct inode *old_dir)
 }
 
 /*
+ * An entry of its own in the pin directory would make unload fail (the
+ * directory is no longer empty): no mkdir, symlink or hard link in bpffs.
+ */
+LLSOCK_LSM(inode_mkdir, llsock_inode_mkdir, struct inode *dir)
+{
+	return deny_in_bpffs(BPF_CORE_READ(dir, i_sb));
+}
+
+LLSOCK_LSM(inode_symlink, llsock_inode_symlink, struct inode *dir)
+{
+	return deny_in_bpffs(BPF_CORE_READ(dir, i_sb));
+}
+
+LLSOCK_LSM(inode_link, llsock_inode_link, struct dentry *old_dentry,
+	   struct inode *dir)
+{
+	return deny_in_bpffs(BPF_CORE_READ(dir, i_sb));
+}
+
+/*
+ * llsock's commands lock the pin directory (flock) for each change: a lock
+ * held by a restricted task on it, through a descriptor it opened before
+ * or received, would hang them. No lock on anything in bpffs.
+ */
+LLSOCK_LSM(file_lock, llsock_file_lock, struct file *file)
+{
+	return deny_in_bpffs(BPF_CORE_READ(file, f_inode, i_sb));
+}
+
+/*
  * The inode number of the mount namespace llsock was loaded from (set by
  * the loader; 0 stands for every namespace). Its pins live in a bpffs
  * mounted there.
@@ -530,9 +560,12 @@ LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 	struct kernfs_node *kn;
 	struct inode *inode;
 
+	inode = file->f_inode;
+	/* Nothing in bpffs, not even to read: see file_lock below. */
+	if (inode->i_sb->s_magic == BPF_FS_MAGIC)
+		return deny_restricted();
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	inode = file->f_inode;
 	if (inode->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
 		return 0;
 	domain = current_domain();
@@ -562,6 +595,8 @@ LLSOCK_LSM(inode_rmdir, llsock_inode_rmdir, struct inode *dir,
 	struct llsock_state *state;
 	struct kernfs_node *kn;
 
+	if (dir->i_sb->s_magic == BPF_FS_MAGIC)
+		return deny_restricted();
 	if (dir->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
 		return 0;
 	domain = current_domain();

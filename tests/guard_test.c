@@ -10,6 +10,7 @@
 #include "llsock.h"
 
 #include <linux/sched.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -108,6 +109,41 @@ TEST_F(guard, cannot_unload)
 	ASSERT_EQ(-1, umount2("/sys/fs/bpf", MNT_DETACH));
 	ASSERT_EQ(EPERM, errno);
 	ASSERT_EQ(EACCES, try_socket(AF_UNIX, SOCK_DGRAM, 0));
+}
+
+/*
+ * The admin's llsock locks the pin directory for each change, and unload
+ * removes it when empty: a restricted task may not hold a lock there (not
+ * even through a descriptor opened before it was restricted), open
+ * anything in bpffs, or add entries to the pin directory.
+ */
+TEST_F(guard, cannot_block_the_admin)
+{
+	int before;
+
+	before = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	ASSERT_EQ(-1, flock(before, LOCK_EX | LOCK_NB));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, flock(before, LOCK_SH | LOCK_NB));
+	ASSERT_EQ(EPERM, errno);
+	close(before);
+	ASSERT_EQ(-1, open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, open("/sys/fs/bpf", O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, mkdir(LLSOCK_PIN_DIR "/mine", 0700));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, symlink("rules", LLSOCK_PIN_DIR "/mine"));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, link(LLSOCK_PIN_DIR "/link_socket_create",
+			   LLSOCK_PIN_DIR "/mine"));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, rmdir(LLSOCK_PIN_DIR));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_TRUE(llsock_is_loaded());
 }
 
 /* In a mount namespace of its own: a tmpfs mounted and unmounted, or errno. */
