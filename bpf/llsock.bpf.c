@@ -554,11 +554,55 @@ LLSOCK_LSM(sb_pivotroot, llsock_sb_pivotroot)
  * children, in that cgroup's subtree. file_open, not inode_permission:
  * the latter runs for every component of every path every task walks.
  */
+/* Whether the kernel string @name is @want (of @len characters). */
+static __always_inline bool name_is(const unsigned char *name,
+				    const char *want, int len)
+{
+	char buf[16];
+	int i;
+
+	if (bpf_probe_read_kernel_str(buf, sizeof(buf), name) != len + 1)
+		return false;
+	for (i = 0; i < len && i < (int)sizeof(buf); i++)
+		if (buf[i] != want[i])
+			return false;
+	return true;
+}
+
+#define NAME_IS(name, want) name_is(name, want, sizeof(want) - 1)
+
+/*
+ * The files that name a program the kernel runs on its own, as root, in
+ * the root cgroup, outside every policy: the core dump pipe, the module
+ * loader, the power-off command and the uevent helper (sysctls, in
+ * /proc/sys/kernel/, and /sys/kernel/uevent_helper), and a cgroup v1
+ * hierarchy's release agent. A restricted task that names its own program
+ * there has it run unrestricted.
+ */
+static __always_inline bool names_a_helper(struct file *file,
+					   unsigned long magic)
+{
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	const unsigned char *parent =
+		BPF_CORE_READ(dentry, d_parent, d_name.name);
+
+	if (magic == CGROUP_SUPER_MAGIC)
+		return NAME_IS(name, "release_agent");
+	if (!NAME_IS(parent, "kernel"))
+		return false;
+	if (magic == SYSFS_MAGIC)
+		return NAME_IS(name, "uevent_helper");
+	return NAME_IS(name, "core_pattern") || NAME_IS(name, "modprobe") ||
+	       NAME_IS(name, "poweroff_cmd") || NAME_IS(name, "hotplug");
+}
+
 LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 {
 	struct llsock_domain *domain;
 	struct kernfs_node *kn;
 	struct inode *inode;
+	unsigned long magic;
 
 	inode = file->f_inode;
 	/* Nothing in bpffs, not even to read: see file_lock below. */
@@ -566,7 +610,15 @@ LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 		return deny_restricted();
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	if (inode->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
+	magic = inode->i_sb->s_magic;
+	if (magic == PROC_SUPER_MAGIC || magic == SYSFS_MAGIC ||
+	    magic == CGROUP_SUPER_MAGIC) {
+		if (!current_domain() || !names_a_helper(file, magic))
+			return 0;
+		count_escape();
+		return -EPERM;
+	}
+	if (magic != CGROUP2_SUPER_MAGIC)
 		return 0;
 	domain = current_domain();
 	if (!domain)
@@ -580,6 +632,42 @@ LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 		return 0;
 	count_escape();
 	return -EPERM;
+}
+
+/*
+ * A cgroup v1 hierarchy's release agent, set when it is mounted (either
+ * mount API, and remounted) rather than through its file.
+ */
+LLSOCK_LSM(fs_context_parse_param, llsock_fs_context_parse_param,
+	   struct fs_context *fc, struct fs_parameter *param)
+{
+	if (!NAME_IS((const unsigned char *)BPF_CORE_READ(param, key),
+		     "release_agent"))
+		return 0;
+	return deny_restricted();
+}
+
+/*
+ * Code of its own in the kernel (a module, by init_module or
+ * finit_module) or a new kernel (kexec_load, kexec_file_load) lifts every
+ * policy: not for a restricted task. Firmware a driver asks for stays.
+ */
+LLSOCK_LSM(kernel_read_file, llsock_kernel_read_file, struct file *file,
+	   enum kernel_read_file_id id)
+{
+	if (id == bpf_core_enum_value(enum kernel_read_file_id,
+				      READING_FIRMWARE))
+		return 0;
+	return deny_restricted();
+}
+
+LLSOCK_LSM(kernel_load_data, llsock_kernel_load_data,
+	   enum kernel_load_data_id id)
+{
+	if (id == bpf_core_enum_value(enum kernel_load_data_id,
+				      LOADING_FIRMWARE))
+		return 0;
+	return deny_restricted();
 }
 
 /*

@@ -142,7 +142,7 @@ static int split_words(const char *text, char words[][64], int max,
  * The description of one declared argument, "struct inode *dir" or
  * "unsigned long flags": qualifiers dropped, the last word its name, any
  * type name other than C's keywords looked up in the kernel's BTF (a
- * typedef such as u64 or umode_t).
+ * typedef such as u64 or umode_t, or an enum, by its size and sign).
  */
 static int declared_desc(const struct btf *btf, const char *text, char *desc,
 			 char *why, size_t size)
@@ -165,6 +165,19 @@ static int declared_desc(const struct btf *btf, const char *text, char *desc,
 	if (n == 2 && (!strcmp(words[0], "struct") ||
 		       !strcmp(words[0], "union"))) {
 		snprintf(desc, DESC_SIZE, "%s %s", words[0], words[1]);
+	} else if (n == 2 && !strcmp(words[0], "enum")) {
+		/* A scalar of the enum's size and sign in this kernel. */
+		id = btf__find_by_name_kind(btf, words[1], BTF_KIND_ENUM);
+		if (id < 0)
+			id = btf__find_by_name_kind(btf, words[1],
+						    BTF_KIND_ENUM64);
+		if (id < 0) {
+			llsock_set_error(why, size,
+					 "\"%s\": this kernel has no enum %s",
+					 text, words[1]);
+			return -EINVAL;
+		}
+		btf_desc(btf, id, desc);
 	} else if (n == 1 && !strcmp(words[0], "void")) {
 		snprintf(desc, DESC_SIZE, "void");
 	} else if (keyword_desc(words, n, desc)) {

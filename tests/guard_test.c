@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "llsock.h"
 
+#include <linux/kexec.h>
 #include <linux/sched.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -144,6 +145,162 @@ TEST_F(guard, cannot_block_the_admin)
 	ASSERT_EQ(-1, rmdir(LLSOCK_PIN_DIR));
 	ASSERT_EQ(EPERM, errno);
 	ASSERT_TRUE(llsock_is_loaded());
+}
+
+/* 0 when @path opens for writing (closed at once, nothing written), or errno. */
+static int open_for_writing(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Programs the kernel runs on its own, as root in the root cgroup, outside
+ * every policy: a restricted task may not name one (the core dump pipe,
+ * the module loader, the power-off command, the uevent helper).
+ */
+TEST_F(guard, cannot_name_a_kernel_helper)
+{
+	static const char *const helpers[] = {
+		"/proc/sys/kernel/core_pattern",
+		"/proc/sys/kernel/modprobe",
+		"/proc/sys/kernel/poweroff_cmd",
+		"/proc/sys/kernel/hotplug",
+		"/sys/kernel/uevent_helper",
+	};
+	bool present[ARRAY_SIZE(helpers)];
+	unsigned int i;
+	int fd;
+
+	/* Those this kernel has open for root, as they should. */
+	for (i = 0; i < ARRAY_SIZE(helpers); i++) {
+		present[i] = !open_for_writing(helpers[i]);
+		if (!present[i])
+			TH_LOG("not in this kernel: %s", helpers[i]);
+	}
+	ASSERT_TRUE(present[0] && present[1] && present[2]);
+
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	for (i = 0; i < ARRAY_SIZE(helpers); i++) {
+		if (!present[i])
+			continue;
+		EXPECT_EQ(EPERM, open_for_writing(helpers[i]))
+		{
+			TH_LOG("%s opened for writing", helpers[i]);
+		}
+	}
+	/* Reading them, and writing other sysctls, is not the guard's. */
+	fd = open(helpers[0], O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, open_for_writing("/proc/sys/kernel/domainname"));
+}
+
+struct v1_mount {
+	const char *name;	/* of the named hierarchy */
+	bool agent_option;	/* release_agent= when mounting, or its file */
+};
+
+/*
+ * In a mount namespace of its own, a cgroup v1 named hierarchy with a
+ * release agent: set by the mount option, or (mounted without it) by
+ * opening its release_agent file for writing. 0, the errno of that step,
+ * or 1000 + the errno of a step before it.
+ */
+static int v1_release_agent(void *arg)
+{
+	char dir[] = "/tmp/llsock-v1-XXXXXX", opts[96], file[64];
+	const struct v1_mount *v1 = arg;
+	int err;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) || !mkdtemp(dir))
+		return 1000 + errno;
+	snprintf(opts, sizeof(opts), "none,name=%s%s", v1->name,
+		 v1->agent_option ? ",release_agent=/bin/true" : "");
+	if (mount("cgroup", dir, "cgroup", 0, opts))
+		return v1->agent_option ? errno : 1000 + errno;
+	if (v1->agent_option) {
+		umount2(dir, 0);
+		return 0;
+	}
+	snprintf(file, sizeof(file), "%s/release_agent", dir);
+	err = open_for_writing(file);
+	umount2(dir, 0);
+	return err;
+}
+
+/* A cgroup v1 hierarchy's release agent, by mount option or by its file. */
+TEST_F(guard, cannot_set_a_release_agent)
+{
+	struct v1_mount v1[] = {
+		{ "llsock-out-option", true }, { "llsock-out-file", false },
+		{ "llsock-in-option", true }, { "llsock-in-file", false },
+	};
+	int ret;
+
+	ret = run_child(v1_release_agent, &v1[1]);
+	if (ret == 1000 + ENODEV || ret == 1000 + EINVAL)
+		SKIP(return, "this kernel has no cgroup v1 named hierarchies (mount: %s)",
+		     strerror(ret - 1000));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, run_child(v1_release_agent, &v1[0]));
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	ASSERT_EQ(EPERM, run_child(v1_release_agent, &v1[2]));
+	ASSERT_EQ(EPERM, run_child(v1_release_agent, &v1[3]));
+}
+
+/*
+ * Code of its own in the kernel, or a new kernel: init_module(),
+ * finit_module(), kexec_load(), kexec_file_load(). Unrestricted, each
+ * fails for its input (none is a module or a kernel) or, kexec_load()
+ * with no segment, unloads nothing; restricted, each is refused first.
+ */
+static void kernel_code_errnos(int errs[4])
+{
+	static const char junk[64] = "not a module";
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+	errs[0] = syscall(SYS_init_module, junk, sizeof(junk), "") ? errno : 0;
+	errs[1] = syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+	errs[2] = syscall(SYS_kexec_load, 0, 0, NULL, 0) ? errno : 0;
+	errs[3] = syscall(SYS_kexec_file_load, fd, -1, 1, "",
+			  KEXEC_FILE_NO_INITRAMFS) ? errno : 0;
+	close(fd);
+}
+
+TEST_F(guard, cannot_load_kernel_code)
+{
+	static const char *const calls[] = {
+		"init_module", "finit_module", "kexec_load", "kexec_file_load",
+	};
+	int before[4], after[4];
+	unsigned int i;
+
+	kernel_code_errnos(before);
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		TH_LOG("unrestricted %s: %s", calls[i],
+		       before[i] ? strerror(before[i]) : "success");
+		ASSERT_NE(EPERM, before[i]);
+	}
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	kernel_code_errnos(after);
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		if (before[i] == ENOSYS)
+			continue;
+		EXPECT_EQ(EPERM, after[i])
+		{
+			TH_LOG("restricted %s: %s", calls[i],
+			       after[i] ? strerror(after[i]) : "success");
+		}
+	}
 }
 
 /* In a mount namespace of its own: a tmpfs mounted and unmounted, or errno. */
