@@ -546,14 +546,6 @@ LLSOCK_LSM(sb_pivotroot, llsock_sb_pivotroot)
 	return deny_in_llsock_mounts();
 }
 
-/*
- * Moving a task to another cgroup means writing to a cgroup.procs (or
- * cgroup.threads) file, and the kernel checks write access to that of the
- * common ancestor of both cgroups. A restricted task may not open for
- * writing any cgroup file outside its domain's cgroup: it stays, with its
- * children, in that cgroup's subtree. file_open, not inode_permission:
- * the latter runs for every component of every path every task walks.
- */
 /* Whether the kernel string @name is @want (of @len characters). */
 static __always_inline bool name_is(const unsigned char *name,
 				    const char *want, int len)
@@ -597,20 +589,26 @@ static __always_inline bool names_a_helper(struct file *file,
 	       NAME_IS(name, "poweroff_cmd") || NAME_IS(name, "hotplug");
 }
 
-LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
+/*
+ * What a restricted task may not hold open for writing, however it came
+ * by the descriptor: a helper's file, or a cgroup file outside its
+ * domain's cgroup. Moving a task to another cgroup means writing to a
+ * cgroup.procs (or cgroup.threads) file, and the kernel checks write
+ * access to that of the common ancestor of both cgroups: so a restricted
+ * task stays, with its children, in its domain's subtree. file_open, not
+ * inode_permission (which runs for every component of every path every
+ * task walks), nor file_permission (every read and write). -EPERM
+ * (counted) or 0.
+ */
+static __always_inline int check_writable(struct file *file)
 {
 	struct llsock_domain *domain;
 	struct kernfs_node *kn;
-	struct inode *inode;
 	unsigned long magic;
 
-	inode = file->f_inode;
-	/* Nothing in bpffs, not even to read: see file_lock below. */
-	if (inode->i_sb->s_magic == BPF_FS_MAGIC)
-		return deny_restricted();
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	magic = inode->i_sb->s_magic;
+	magic = file->f_inode->i_sb->s_magic;
 	if (magic == PROC_SUPER_MAGIC || magic == SYSFS_MAGIC ||
 	    magic == CGROUP_SUPER_MAGIC) {
 		if (!current_domain() || !names_a_helper(file, magic))
@@ -625,13 +623,30 @@ LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
 		return 0;
 
 	/* A cgroup file's kernfs node; its parent is the cgroup directory. */
-	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
+	kn = (struct kernfs_node *)BPF_CORE_READ(file, f_inode, i_private);
 	if (kn && BPF_CORE_READ(kn, flags) & KERNFS_FILE)
 		kn = kn_parent(kn);
 	if (kn_within(kn, domain_owner(domain)))
 		return 0;
 	count_escape();
 	return -EPERM;
+}
+
+LLSOCK_LSM(file_open, llsock_file_open, struct file *file)
+{
+	/* Nothing in bpffs, not even to read: see file_lock below. */
+	if (file->f_inode->i_sb->s_magic == BPF_FS_MAGIC)
+		return deny_restricted();
+	return check_writable(file);
+}
+
+/*
+ * The same files, received open for writing (SCM_RIGHTS, pidfd_getfd(),
+ * seccomp's SECCOMP_IOCTL_NOTIF_ADDFD) from a task outside the policy.
+ */
+LLSOCK_LSM(file_receive, llsock_file_receive, struct file *file)
+{
+	return check_writable(file);
 }
 
 /*

@@ -303,6 +303,86 @@ TEST_F(guard, cannot_load_kernel_code)
 	}
 }
 
+/* Sends the descriptors @fds (@n of them) in one SCM_RIGHTS message. */
+static int send_fds(int sock, const int *fds, unsigned int n)
+{
+	char data = 'x', control[CMSG_SPACE(4 * sizeof(int))] = {};
+	struct iovec iov = { &data, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cmsg), fds, n * sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+/* Receives one message: the number of descriptors that came (closed). */
+static int recv_fds(int sock)
+{
+	char data, control[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { &data, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg;
+	int n = 0, i, fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -errno;
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		if (cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (i = 0; i * sizeof(int) < cmsg->cmsg_len - CMSG_LEN(0); i++) {
+			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int),
+			       sizeof(fd));
+			close(fd);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * A descriptor open for writing that would let a restricted task out
+ * (the root cgroup's cgroup.procs, a helper's sysctl), passed to it by a
+ * task outside its policy: refused when it arrives. Others still arrive.
+ */
+TEST_F(guard, cannot_receive_a_way_out)
+{
+	int pair[2], fds[2], harmless;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, pair));
+	harmless = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fds[0] = open(CGROUP_ROOT "/cgroup.procs", O_WRONLY | O_CLOEXEC);
+	fds[1] = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, harmless);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	/* Queued now, received (and checked) once restricted. */
+	ASSERT_EQ(0, send_fds(pair[1], &harmless, 1));
+	ASSERT_EQ(0, send_fds(pair[1], &fds[0], 1));
+	ASSERT_EQ(0, send_fds(pair[1], &fds[1], 1));
+	close(harmless);
+	close(fds[0]);
+	close(fds[1]);
+
+	ASSERT_EQ(0, push_layer(&self->stack, NULL));
+	ASSERT_EQ(0, enter_stack(&self->stack));
+	ASSERT_EQ(1, recv_fds(pair[0]));
+	ASSERT_EQ(0, recv_fds(pair[0]));
+	ASSERT_EQ(0, recv_fds(pair[0]));
+	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
+	close(pair[0]);
+	close(pair[1]);
+}
+
 /* In a mount namespace of its own: a tmpfs mounted and unmounted, or errno. */
 static int mount_in_own_namespace(void *arg)
 {

@@ -384,6 +384,35 @@ TEST_F(policy, cli_refuses_own_cgroup)
 	ASSERT_EQ(0, try_socket(AF_INET, SOCK_STREAM, 0));
 }
 
+/*
+ * A descriptor CMD would inherit and could leave its policy with (the
+ * root cgroup's cgroup.procs, a kernel helper's sysctl): llsock run
+ * refuses to start, and starts once it is closed.
+ */
+TEST_F(policy, cli_run_refuses_ways_out)
+{
+	static const char *const files[] = {
+		CGROUP_ROOT "/cgroup.procs", "/proc/sys/kernel/core_pattern",
+	};
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		/* Not O_CLOEXEC: llsock inherits it. */
+		fd = open(files[i], O_WRONLY);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(1, LLSOCK("run", "--allow", "unix.*.*", "--", "true"))
+		{
+			TH_LOG("llsock run with %s open for writing", files[i]);
+		}
+		close(fd);
+	}
+	fd = open(files[1], O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, LLSOCK("run", "--allow", "unix.*.*", "--", "true"));
+	close(fd);
+}
+
 TEST_F(policy, cli_run)
 {
 	char script[PATH_MAX];

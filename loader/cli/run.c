@@ -3,11 +3,16 @@
  * llsock run: one command in a sandbox cgroup of its own, with a ruleset
  * bound to it, removed when the command is done.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,6 +117,71 @@ static int run_in(const char *path, char **argv)
 	return wait_child(pid);
 }
 
+/*
+ * Whether @fd, open for writing, could take a task out of its policy: a
+ * cgroup file (cgroup.procs of a cgroup outside the sandbox, a cgroup v1
+ * release agent) or a kernel setting (/proc/sys/kernel, /sys/kernel: the
+ * helpers the kernel runs as root). @path receives what it is.
+ */
+static bool is_way_out(int fd, char *path, size_t size)
+{
+	char link[64];
+	struct statfs sfs;
+	ssize_t len;
+	int flags;
+
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY || fstatfs(fd, &sfs))
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = readlink(link, path, size - 1);
+	path[len < 0 ? 0 : len] = '\0';
+	switch (sfs.f_type) {
+	case CGROUP2_SUPER_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+		return true;
+	case PROC_SUPER_MAGIC:
+		return !strncmp(path, "/proc/sys/kernel/", 17);
+	case SYSFS_MAGIC:
+		return !strncmp(path, "/sys/kernel/", 12);
+	default:
+		return false;
+	}
+}
+
+/*
+ * The kernel checks such a descriptor when a restricted task opens or
+ * receives it (llsock's guards), not when it inherits it: CMD would get
+ * every one llsock has. Refuse to start with one: 0, or the exit status.
+ */
+static int refuse_ways_out(const char *cmd)
+{
+	char path[PATH_MAX];
+	struct dirent *entry;
+	int ret = 0;
+	DIR *dir;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return cli_fail(-errno, "list the descriptors of", "llsock");
+	while ((entry = readdir(dir))) {
+		char *end;
+		long fd = strtol(entry->d_name, &end, 10);
+
+		if (*end || end == entry->d_name || fd == dirfd(dir) ||
+		    !is_way_out(fd, path, sizeof(path)))
+			continue;
+		cli_error("refusing to run %s: descriptor %ld (%s) is open for writing, and the command could leave its policy with it",
+			  cmd, fd, path);
+		cli_hint("close it for llsock run, for example with %ld>&- in the shell.",
+			 fd);
+		ret = EXIT_USAGE;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct llsock_ruleset *ruleset;
@@ -122,6 +192,9 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = cli_need_cgroup2("create a sandbox");
+	if (ret)
+		goto out;
+	ret = refuse_ways_out(argv[0]);
 	if (ret)
 		goto out;
 	ret = llsock_sandbox_create(ruleset, path, sizeof(path));
@@ -160,7 +233,11 @@ const struct cli_command cmd_run = {
 "Without --allow or --file, the rules come from LL_SOCKET_CREATE, as in\n"
 "the Landlock sandboxer: colon-separated family.type.protocol, numbers\n"
 "with -1 for any (names and * work too), read in the flavour --flavour\n"
-"gives (v4 by default). An empty LL_SOCKET_CREATE allows no socket at all.\n",
+"gives (v4 by default). An empty LL_SOCKET_CREATE allows no socket at all.\n"
+"\n"
+"llsock run refuses to start while it has a descriptor open for writing on\n"
+"a cgroup file system, or on /proc/sys/kernel or /sys/kernel: CMD would\n"
+"inherit it, and could leave its policy with it.\n",
 	.options = run_options,
 	.footer = CLI_FLAVOUR_HELP
 "\n"
