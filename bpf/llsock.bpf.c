@@ -41,10 +41,11 @@ struct {
 
 /*
  * Not preallocated, here and in llsock_rules: a preallocated hash map
- * recycles a replaced element at once, so a program still reading the old
- * domain could see it half overwritten. Without preallocation the old
- * element is freed after an RCU grace period, which is what makes a publish
- * by one map update atomic for readers.
+ * recycles a replaced element at once. So does the allocator of the others
+ * (6.1 and later), only the memory stays valid for an RCU grace period:
+ * the loader waits for one after each replaced or deleted domain before
+ * its next update (loader/bind.c), so that no update writes over a domain
+ * a program is still reading.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -243,12 +243,30 @@ static int for_each_new_domain(struct llsock_store *store,
 	return 0;
 }
 
-/* 3. Publish, parents first (the snapshot is sorted by level). */
+/*
+ * 3. Publish, parents first (the snapshot is sorted by level).
+ *
+ * A program that looked a domain up reads it in place, under the RCU read
+ * lock. Replacing or deleting the element frees it, and the kernel's BPF
+ * memory allocator (hash maps without preallocation, 6.1 and later) hands
+ * a freed element out again at once, to the next update on that CPU,
+ * without waiting for a grace period: the next domain published could be
+ * written over the one a program is still reading. So no domain update
+ * follows a free before a grace period has passed (llsock_store_sync()):
+ * an element freed is reused only once no program can still read it.
+ */
+static int before_domain_update(struct llsock_store *store)
+{
+	return store->domain_freed ? llsock_store_sync(store) : 0;
+}
 
 static int publish_domain(struct llsock_store *store, const struct binding *b)
 {
 	int ret;
 
+	ret = before_domain_update(store);
+	if (ret)
+		return ret;
 	/* The fast path must know of a binding before its domain exists. */
 	if (!b->existed)
 		llsock_store_count_binding(store, b->cgroup, b->level, 1);
@@ -257,6 +275,8 @@ static int publish_domain(struct llsock_store *store, const struct binding *b)
 				  b->existed ? BPF_EXIST : BPF_ANY);
 	if (ret && !b->existed)
 		llsock_store_count_binding(store, b->cgroup, b->level, -1);
+	if (!ret && b->existed)
+		store->domain_freed = true;
 	return ret == -E2BIG ? -ENOSPC : ret;
 }
 
@@ -266,10 +286,16 @@ static int unpublish_domain(struct llsock_store *store,
 {
 	int fd = STORE_FD(store, domains);
 
-	if (b->existed)
-		bpf_map_update_elem(fd, &b->cgroup, &b->domain, BPF_EXIST);
-	else if (!bpf_map_delete_elem(fd, &b->cgroup))
+	if (before_domain_update(store))
+		return 0;
+	if (b->existed) {
+		if (!bpf_map_update_elem(fd, &b->cgroup, &b->domain,
+					 BPF_EXIST))
+			store->domain_freed = true;
+	} else if (!bpf_map_delete_elem(fd, &b->cgroup)) {
 		llsock_store_count_binding(store, b->cgroup, b->level, -1);
+		store->domain_freed = true;
+	}
 	return 0;
 }
 
@@ -278,10 +304,15 @@ static int drop_binding(struct llsock_store *store, const struct binding *b)
 {
 	int ret;
 
+	ret = before_domain_update(store);
+	if (ret)
+		return ret;
 	ret = bpf_map_delete_elem(STORE_FD(store, domains), &b->cgroup);
-	if (!ret)
+	if (!ret) {
 		llsock_store_count_binding(store, b->cgroup, b->domain.level,
 					   -1);
+		store->domain_freed = true;
+	}
 	return ret;
 }
 

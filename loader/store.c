@@ -64,6 +64,8 @@ int llsock_store_open(struct llsock_store *store, bool write)
 	int ret;
 
 	memset(store, 0, sizeof(*store));
+	/* A writer killed after a free may not have waited: wait first. */
+	store->domain_freed = write;
 	store->dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (store->dir_fd < 0)
 		return errno == ENOENT ? -ENOPKG : -errno;
@@ -154,6 +156,8 @@ int llsock_store_sync(struct llsock_store *store)
 	ret = bpf_map_update_elem(STORE_FD(store, sync), &zero, &inner,
 				  BPF_ANY);
 	close(inner);
+	if (!ret)
+		store->domain_freed = false;
 	return ret;
 }
 

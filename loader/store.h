@@ -23,6 +23,8 @@ struct llsock_store {
 	int dir_fd;
 	struct llsock_bpf *skel;
 	struct llsock_state *state;
+	/* A domain element was freed since the last llsock_store_sync(). */
+	bool domain_freed;
 };
 
 /* The descriptor of the map llsock_@name of an open store. */

@@ -5,11 +5,14 @@
  * restricted tasks away from bpf(2). Runs last in the VM: each test leaves
  * llsock loaded with its defaults, but with no policy.
  */
-#include <bpf/bpf.h>
-#include <sys/stat.h>
-
 #include "common.h"
+
+#include <bpf/bpf.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/stat.h>
 #include "llsock.h"
+#include "reader.skel.h"
 
 FIXTURE(lifecycle)
 {
@@ -99,6 +102,87 @@ TEST_F(lifecycle, unload_removes_everything)
 	ASSERT_EQ(0, counters.bindings);
 	ASSERT_EQ(0, counters.rule_entries);
 	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+}
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* On CPU 1: the socket() request that the slow reader (reader.bpf.c) takes. */
+static void *slow_read(void *arg)
+{
+	int fd;
+
+	pin_to_cpu(1);
+	fd = socket(AF_UNIX, SOCK_DGRAM, *(int *)arg);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/*
+ * A change republishes the domains of a bound cgroup and of its bound
+ * children, one map update each. The BPF memory allocator hands a freed
+ * hash element out again at once, without waiting for an RCU grace
+ * period: an update may reuse the element of a domain replaced by the one
+ * before it, which a program may still be reading. A reader slowed down
+ * inside its program (reader.bpf.c, on CPU 1) must see the domain it
+ * looked up unchanged while llsock republishes it and its siblings (from
+ * CPU 0, whose free list the updates share).
+ */
+TEST_F(lifecycle, publish_changes_no_domain_under_a_reader)
+{
+	char x[PATH_MAX], y[PATH_MAX], pin[PATH_MAX];
+	struct reader_bpf *skel;
+	struct timespec t0, t1;
+	int protocol = 77, fd;
+	pthread_t reader;
+	struct stat st;
+
+	snprintf(x, sizeof(x), "%s/x", self->a);
+	snprintf(y, sizeof(y), "%s/y", self->a);
+	ASSERT_EQ(0, mkdir(x, 0755));
+	ASSERT_EQ(0, mkdir(y, 0755));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(x, "inet.stream.tcp", NULL));
+	ASSERT_EQ(0, bind_rules(y, "inet.dgram.udp", NULL));
+	ASSERT_EQ(0, stat(x, &st));
+
+	skel = reader_bpf__open();
+	ASSERT_NE(NULL, skel);
+	skel->rodata->target_tgid = getpid();
+	skel->rodata->target_protocol = protocol;
+	skel->rodata->target_cgroup = st.st_ino;
+	skel->rodata->spin_ns = 2000000000ULL;
+	snprintf(pin, sizeof(pin), LLSOCK_PIN_DIR "/domains");
+	fd = bpf_obj_get(pin);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bpf_map__reuse_fd(skel->maps.llsock_domains, fd));
+	close(fd);
+	ASSERT_EQ(0, reader_bpf__load(skel));
+	ASSERT_EQ(0, reader_bpf__attach(skel));
+
+	pin_to_cpu(0);
+	ASSERT_EQ(0, pthread_create(&reader, NULL, slow_read, &protocol));
+	while (!__atomic_load_n(&skel->bss->spinning, __ATOMIC_ACQUIRE))
+		sched_yield();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", "inet.stream.0", NULL));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(reader, NULL);
+
+	TH_LOG("the reader spun %llu ms; the change took %ld ms",
+	       (unsigned long long)skel->bss->spun_ns / 1000000,
+	       (t1.tv_sec - t0.tv_sec) * 1000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	ASSERT_EQ(1, skel->bss->reads);
+	ASSERT_EQ(0, skel->bss->changes);
+	reader_bpf__destroy(skel);
 }
 
 TEST_F(lifecycle, full_maps_leave_policy)

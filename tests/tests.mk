@@ -63,12 +63,12 @@ $(TEST_OBJ)/difftest.o: OBJ_WARNINGS = $(WARNINGS) -Wno-format-truncation
 # NAME_native_test: NAME_test.c on native Landlock (tests/stack.h).
 $(TEST_OBJ)/%_native_test.o: OBJ_DEFS = -DSTACK_NATIVE=1
 
-$(TEST_OBJ)/%_native_test.o: tests/%_test.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h
+$(TEST_OBJ)/%_native_test.o: tests/%_test.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h $(BUILD)/reader.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(OBJ_DEFS) $(TEST_CPPFLAGS) $(CFLAGS) $(OBJ_WARNINGS) $(DEPFLAGS) -c $< -o $@
 
-$(TEST_OBJ)/%.o: tests/%.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h
+$(TEST_OBJ)/%.o: tests/%.c $(BUILD)/.ksft | $(BUILD)/observe.skel.h $(BUILD)/reader.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(OBJ_WARNINGS) $(DEPFLAGS) -c $< -o $@
@@ -309,7 +309,7 @@ difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
 # Debian's kernels by name, kernel/'s builds by name, or image paths).
 HOOK_KERNELS	?= debian-6.1 debian-6.12 debian-backports $(PATCHED_KERNELS)
 HOOK_PATCHED	= $(filter $(PATCHED_KERNELS),$(foreach k,$(HOOK_KERNELS),$(call patched_name,$(k))))
-HOOK_OBJECTS	= $(BUILD)/llsock.bpf.o $(BUILD)/observe.bpf.o
+HOOK_OBJECTS	= $(BUILD)/llsock.bpf.o $(BUILD)/observe.bpf.o $(BUILD)/reader.bpf.o
 
 hooks-test: $(BUILD)/tests/hooks_test $(HOOK_OBJECTS) \
 	    $(HOOK_PATCHED:%=kernel-%)
