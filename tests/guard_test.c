@@ -173,16 +173,21 @@ TEST_F(guard, cannot_name_a_kernel_helper)
 		"/sys/kernel/uevent_helper",
 	};
 	bool present[ARRAY_SIZE(helpers)];
-	unsigned int i;
+	unsigned int i, n = 0;
 	int fd;
 
-	/* Those this kernel has open for root, as they should. */
+	/*
+	 * Those this kernel has open for root, as they should (the patched
+	 * kernels have no modules, and 6.12's no core dumps).
+	 */
 	for (i = 0; i < ARRAY_SIZE(helpers); i++) {
 		present[i] = !open_for_writing(helpers[i]);
+		n += present[i];
 		if (!present[i])
 			TH_LOG("not in this kernel: %s", helpers[i]);
 	}
-	ASSERT_TRUE(present[0] && present[1] && present[2]);
+	/* The power-off command is in every kernel (kernel/reboot.c). */
+	ASSERT_TRUE(present[2]);
 
 	ASSERT_EQ(0, push_layer(&self->stack, NULL));
 	ASSERT_EQ(0, enter_stack(&self->stack));
@@ -194,8 +199,9 @@ TEST_F(guard, cannot_name_a_kernel_helper)
 			TH_LOG("%s opened for writing", helpers[i]);
 		}
 	}
+	TH_LOG("%u of the %zu helpers in this kernel", n, ARRAY_SIZE(helpers));
 	/* Reading them, and writing other sysctls, is not the guard's. */
-	fd = open(helpers[0], O_RDONLY | O_CLOEXEC);
+	fd = open(helpers[2], O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	close(fd);
 	ASSERT_EQ(0, open_for_writing("/proc/sys/kernel/domainname"));
@@ -281,9 +287,13 @@ TEST_F(guard, cannot_load_kernel_code)
 		"init_module", "finit_module", "kexec_load", "kexec_file_load",
 	};
 	int before[4], after[4];
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	kernel_code_errnos(before);
+	for (i = 0; i < ARRAY_SIZE(calls); i++)
+		n += before[i] != ENOSYS;
+	if (!n)
+		SKIP(return, "this kernel loads neither modules nor kexec kernels (ENOSYS)");
 	for (i = 0; i < ARRAY_SIZE(calls); i++) {
 		TH_LOG("unrestricted %s: %s", calls[i],
 		       before[i] ? strerror(before[i]) : "success");
@@ -361,7 +371,7 @@ TEST_F(guard, cannot_receive_a_way_out)
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, pair));
 	harmless = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	fds[0] = open(CGROUP_ROOT "/cgroup.procs", O_WRONLY | O_CLOEXEC);
-	fds[1] = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+	fds[1] = open("/proc/sys/kernel/poweroff_cmd", O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, harmless);
 	ASSERT_LE(0, fds[0]);
 	ASSERT_LE(0, fds[1]);

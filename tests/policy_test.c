@@ -392,7 +392,7 @@ TEST_F(policy, cli_refuses_own_cgroup)
 TEST_F(policy, cli_run_refuses_ways_out)
 {
 	static const char *const files[] = {
-		CGROUP_ROOT "/cgroup.procs", "/proc/sys/kernel/core_pattern",
+		CGROUP_ROOT "/cgroup.procs", "/proc/sys/kernel/poweroff_cmd",
 	};
 	unsigned int i;
 	int fd;
