@@ -28,6 +28,33 @@
 
 #include "snapshot.h"
 
+/*
+ * Test builds only (make's llsock-faulty, for crash_test): with
+ * LLSOCK_KILL_AT=N in the environment, the process kills itself at the
+ * Nth point of a change where the store is about to be written, so that a
+ * test can stop a change at every one of them.
+ */
+#ifdef LLSOCK_FAULT_INJECTION
+#include <signal.h>
+
+static void fault_point(void)
+{
+	static long left = -1;
+
+	if (left < 0) {
+		const char *at = getenv("LLSOCK_KILL_AT");
+
+		left = at ? atol(at) : 0;
+	}
+	if (left > 0 && --left == 0)
+		raise(SIGKILL);
+}
+#else
+static inline void fault_point(void)
+{
+}
+#endif
+
 /* What a caller asks for. */
 struct change {
 	__u64 cgroup;				/* 0: no binding changes */
@@ -113,20 +140,56 @@ static bool at_or_below(const struct binding *b, const struct binding *top)
 			    b->ancestry[top->level] == top->cgroup);
 }
 
+/*
+ * Whether the domain in force of @b still has the layers its bound
+ * ancestors and itself have now. It does not after a change that was
+ * killed while it published, parents first: the parent has its new domain,
+ * the children below it their old one, with the parent's old layer.
+ */
+static bool domain_current(const struct snapshot *snap,
+			   const struct binding *b)
+{
+	unsigned int n = 0;
+	int i;
+
+	for (i = 0; i <= b->level; i++) {
+		const struct binding *layer =
+			llsock_snapshot_binding(snap, b->ancestry[i]);
+
+		if (!layer || layer->gone || !layer->bound)
+			continue;
+		if (n == b->domain.nr_layers ||
+		    b->domain.ruleset[n] != layer->ruleset_id ||
+		    b->domain.cgroup[n] != layer->cgroup)
+			return false;
+		n++;
+	}
+	return n == b->domain.nr_layers;
+}
+
+/*
+ * The bindings that get a new domain: the changed one and every binding
+ * below it, and any other whose domain is not current (what a killed
+ * change left, finished now).
+ */
 static int plan(struct llsock_store *store, struct snapshot *snap,
 		const struct change *change)
 {
-	struct binding *top, *b;
+	struct binding *top = NULL, *b;
 	size_t i;
 	int ret;
 
 	ret = plan_binding(store, snap, change);
-	if (ret || !change->cgroup)
+	if (ret)
 		return ret;
-	top = llsock_snapshot_binding(snap, change->cgroup);
+	if (change->cgroup)
+		top = llsock_snapshot_binding(snap, change->cgroup);
 	for (i = 0; i < snap->nr_bindings; i++) {
 		b = &snap->bindings[i];
-		if (b->gone || !at_or_below(b, top))
+		if (b->gone)
+			continue;
+		if (!(top && at_or_below(b, top)) &&
+		    (!b->existed || domain_current(snap, b)))
 			continue;
 		b->affected = true;
 		if (!b->bound)
@@ -166,6 +229,7 @@ static int write_ruleset(struct llsock_store *store,
 		rules[i].key.protocol = ruleset->rules[i].protocol;
 		rules[i].allowed_access = ruleset->rules[i].allowed;
 	}
+	fault_point();
 	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), rules,
 				       ruleset->nr_rules, sizeof(*rules),
 				       sizeof(rules->key),
@@ -173,6 +237,7 @@ static int write_ruleset(struct llsock_store *store,
 						allowed_access),
 				       sizeof(rules->allowed_access));
 	free(rules);
+	fault_point();
 	if (!ret)
 		ret = bpf_map_update_elem(STORE_FD(store, rulesets), &id, &info,
 					  BPF_ANY);
@@ -184,6 +249,7 @@ static int write_table(struct llsock_store *store,
 {
 	int ret;
 
+	fault_point();
 	ret = llsock_map_write_entries(STORE_FD(store, protocol_rules),
 				       table->protocols, table->nr_protocols,
 				       sizeof(*table->protocols),
@@ -193,6 +259,7 @@ static int write_table(struct llsock_store *store,
 				       sizeof(table->protocols->allowed));
 	if (ret)
 		return ret;
+	fault_point();
 	return llsock_map_write_entries(STORE_FD(store, rules),
 					table->entries, table->nr_entries,
 					sizeof(*table->entries),
@@ -267,9 +334,11 @@ static int publish_domain(struct llsock_store *store, const struct binding *b)
 	ret = before_domain_update(store);
 	if (ret)
 		return ret;
+	fault_point();
 	/* The fast path must know of a binding before its domain exists. */
 	if (!b->existed)
 		llsock_store_count_binding(store, b->cgroup, b->level, 1);
+	fault_point();
 	ret = bpf_map_update_elem(STORE_FD(store, domains), &b->cgroup,
 				  &b->new_domain,
 				  b->existed ? BPF_EXIST : BPF_ANY);
@@ -307,6 +376,7 @@ static int drop_binding(struct llsock_store *store, const struct binding *b)
 	ret = before_domain_update(store);
 	if (ret)
 		return ret;
+	fault_point();
 	ret = bpf_map_delete_elem(STORE_FD(store, domains), &b->cgroup);
 	if (!ret) {
 		llsock_store_count_binding(store, b->cgroup, b->domain.level,
@@ -449,6 +519,8 @@ static int apply_change(struct llsock_store *store,
 				  &at);
 	if (!ret)
 		ret = publish(store, &snap);
+	if (!ret)
+		ret = llsock_store_recount(store);
 	/* Whatever happened, leave no unreferenced entry behind. */
 	if (!llsock_store_sync(store))
 		sweep(store);

@@ -118,6 +118,44 @@ __u32 llsock_store_new_id(struct llsock_store *store)
 	return id;
 }
 
+int llsock_store_recount(struct llsock_store *store)
+{
+	__u16 levels[LLSOCK_MAX_LEVEL + 1] = {}, filter[LLSOCK_FILTER_SLOTS] = {};
+	struct llsock_state *state = store->state;
+	struct llsock_domain *domains;
+	__u64 *cgroups, mask = 0;
+	size_t n, i;
+	int ret;
+
+	ret = llsock_map_dump(STORE_FD(store, domains), sizeof(*cgroups),
+			      sizeof(*domains), (void **)&cgroups,
+			      (void **)&domains, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		if (domains[i].level > LLSOCK_MAX_LEVEL)
+			continue;
+		levels[domains[i].level]++;
+		filter[cgroups[i] & (LLSOCK_FILTER_SLOTS - 1)]++;
+		mask |= 1ULL << domains[i].level;
+	}
+	/* Raised before the mask says so; lowered after it stops. */
+	for (i = 0; i < LLSOCK_FILTER_SLOTS; i++)
+		if (filter[i] > state->filter[i])
+			__atomic_store_n(&state->filter[i], filter[i],
+					 __ATOMIC_RELEASE);
+	for (i = 0; i <= LLSOCK_MAX_LEVEL; i++)
+		state->level_count[i] = levels[i];
+	__atomic_store_n(&state->bound_levels, mask, __ATOMIC_RELEASE);
+	for (i = 0; i < LLSOCK_FILTER_SLOTS; i++)
+		if (filter[i] < state->filter[i])
+			__atomic_store_n(&state->filter[i], filter[i],
+					 __ATOMIC_RELEASE);
+	free(cgroups);
+	free(domains);
+	return 0;
+}
+
 void llsock_store_count_binding(struct llsock_store *store, __u64 cgroup,
 				int level, int delta)
 {

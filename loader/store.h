@@ -47,6 +47,12 @@ __u32 llsock_store_new_id(struct llsock_store *store);
  * Raises (@delta 1) or lowers (-1) the counters the BPF fast path reads
  * for a binding of @cgroup at @level; see struct llsock_state.
  */
+/*
+ * Sets the fast path's counters (bound cgroups per level and per filter
+ * slot) from the domains in the store: what a change killed between a
+ * count and its map update left wrong, made right.
+ */
+int llsock_store_recount(struct llsock_store *store);
 void llsock_store_count_binding(struct llsock_store *store, __u64 cgroup,
 				int level, int delta);
 

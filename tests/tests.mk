@@ -112,9 +112,25 @@ $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
 
+# llsock with LLSOCK_FAULT_INJECTION in loader/bind.c, for crash_test.
+$(BUILD)/faulty/bind.o: loader/bind.c $(BUILD)/llsock.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(DEPFLAGS) \
+		-DLLSOCK_FAULT_INJECTION -c $< -o $@
+
+$(BUILD)/static/tests/llsock-faulty: $(CLI_OBJS) $(BUILD)/faulty/bind.o \
+				     $(filter-out $(BUILD)/lib/bind.o,$(LIB_OBJS))
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
+
+-include $(wildcard $(BUILD)/faulty/*.d)
+
 host-tests: $(HOST_SUITES:%=$(BUILD)/tests/%) $(BUILD)/llsock
 vm-tests: $(VM_SUITES:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
-	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest
+	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest \
+	  $(BUILD)/static/tests/llsock-faulty
 
 # For tests/check: the host suites it runs.
 list-host-suites:
@@ -151,7 +167,8 @@ VM_APPEND	?= rcupdate.rcu_expedited=1
 VM_APPEND_ARG	= $(if $(strip $(VM_APPEND)),--append ' $(strip $(VM_APPEND))')
 VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
 VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
-		  $(BUILD)/static/tests/socketcall32
+		  $(BUILD)/static/tests/socketcall32 \
+		  $(BUILD)/static/tests/llsock-faulty
 # KERNEL's name when it is one of kernel/'s builds, else empty.
 VM_PATCHED	= $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL)))
 VM_DEPS		= $(VM_FILES) $(if $(VM_PATCHED),kernel-$(VM_PATCHED) \
