@@ -47,13 +47,7 @@ struct {
  * its next update (loader/bind.c), so that no update writes over a domain
  * a program is still reading.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, struct llsock_domain);
-} llsock_domains SEC(".maps");
+LLSOCK_DOMAINS_MAP(llsock_domains);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

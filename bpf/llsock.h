@@ -261,4 +261,19 @@ _Static_assert(sizeof(struct llsock_event) == 64,
 _Static_assert(sizeof(struct llsock_stats) == 24,
 	       "struct llsock_stats has implicit padding");
 
+#ifdef __BPF__
+/*
+ * llsock_domains, as the program defines it and a test program that
+ * reuses its pin must (tests/reader.bpf.c). Keyed by cgroup id.
+ */
+#define LLSOCK_DOMAINS_MAP(name)					\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_HASH);			\
+		__uint(map_flags, BPF_F_NO_PREALLOC);			\
+		__uint(max_entries, 4096);				\
+		__type(key, __u64);					\
+		__type(value, struct llsock_domain);			\
+	} name SEC(".maps")
+#endif
+
 #endif /* LLSOCK_SHARED_H */

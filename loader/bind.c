@@ -478,9 +478,7 @@ static int sweep(struct llsock_store *store)
 	__u64 *cgroups;
 	int ret;
 
-	ret = llsock_map_dump(STORE_FD(store, domains), sizeof(*cgroups),
-			      sizeof(*domains), (void **)&cgroups,
-			      (void **)&domains, &n);
+	ret = llsock_store_domains(store, &cgroups, &domains, &n);
 	if (ret)
 		return ret;
 	ret = sweep_map(STORE_FD(store, rules), sizeof(struct llsock_rule_key),

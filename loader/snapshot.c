@@ -143,9 +143,7 @@ int llsock_snapshot_load(struct llsock_store *store, struct snapshot *snap,
 	int ret;
 
 	memset(snap, 0, sizeof(*snap));
-	ret = llsock_map_dump(STORE_FD(store, domains), sizeof(*cgroups),
-			      sizeof(*domains), (void **)&cgroups,
-			      (void **)&domains, &n);
+	ret = llsock_store_domains(store, &cgroups, &domains, &n);
 	if (ret)
 		return ret;
 	/* Room for the binding a change may add. */

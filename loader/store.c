@@ -118,6 +118,14 @@ __u32 llsock_store_new_id(struct llsock_store *store)
 	return id;
 }
 
+int llsock_store_domains(struct llsock_store *store, __u64 **cgroups,
+			 struct llsock_domain **domains, size_t *n)
+{
+	return llsock_map_dump(STORE_FD(store, domains), sizeof(**cgroups),
+			       sizeof(**domains), (void **)cgroups,
+			       (void **)domains, n);
+}
+
 int llsock_store_recount(struct llsock_store *store)
 {
 	__u16 levels[LLSOCK_MAX_LEVEL + 1] = {}, filter[LLSOCK_FILTER_SLOTS] = {};
@@ -127,9 +135,7 @@ int llsock_store_recount(struct llsock_store *store)
 	size_t n, i;
 	int ret;
 
-	ret = llsock_map_dump(STORE_FD(store, domains), sizeof(*cgroups),
-			      sizeof(*domains), (void **)&cgroups,
-			      (void **)&domains, &n);
+	ret = llsock_store_domains(store, &cgroups, &domains, &n);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {

@@ -47,6 +47,9 @@ __u32 llsock_store_new_id(struct llsock_store *store);
  * Raises (@delta 1) or lowers (-1) the counters the BPF fast path reads
  * for a binding of @cgroup at @level; see struct llsock_state.
  */
+/* Every binding's cgroup id and domain, read from llsock_domains. */
+int llsock_store_domains(struct llsock_store *store, __u64 **cgroups,
+			 struct llsock_domain **domains, size_t *n);
 /*
  * Sets the fast path's counters (bound cgroups per level and per filter
  * slot) from the domains in the store: what a change killed between a

@@ -15,13 +15,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, struct llsock_domain);
-} llsock_domains SEC(".maps");
+LLSOCK_DOMAINS_MAP(llsock_domains);
 
 /* Set before loading. */
 const volatile __u32 target_tgid;
