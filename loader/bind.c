@@ -168,9 +168,60 @@ static bool domain_current(const struct snapshot *snap,
 }
 
 /*
+ * The most rule entries @ruleset can give a merged table: one per rule,
+ * LLSOCK_TYPE_SLOTS for a v4 rule of any type (expanded over the types).
+ */
+static __u64 ruleset_entries(const struct llsock_ruleset *ruleset)
+{
+	__u64 n = 0;
+	size_t i;
+
+	for (i = 0; i < ruleset->nr_rules; i++)
+		n += ruleset->flavour == LLSOCK_FLAVOUR_V4 &&
+		     ruleset->rules[i].type == LLSOCK_ANY ?
+			     LLSOCK_TYPE_SLOTS : 1;
+	return n;
+}
+
+/*
+ * The limits llsock was loaded with, checked before anything is merged:
+ * at most max_bindings bound cgroups (-EDQUOT), and at most max_rules
+ * rule entries in force (-ENOSPC), counted as what the merged tables of
+ * every domain can hold at most. The rule maps hold twice that (load.c):
+ * the old tables and the new ones, while a change is published.
+ */
+static int check_limits(struct llsock_store *store, const struct snapshot *snap)
+{
+	__u64 max_rules = bpf_map__max_entries(store->skel->maps.llsock_rules) / 2;
+	__u64 max_bindings = bpf_map__max_entries(store->skel->maps.llsock_domains);
+	__u64 bindings = 0, entries = 0;
+	size_t i;
+	int l;
+
+	for (i = 0; i < snap->nr_bindings; i++) {
+		const struct binding *b = &snap->bindings[i];
+
+		if (b->gone || !b->bound)
+			continue;
+		bindings++;
+		for (l = 0; l <= b->level; l++) {
+			const struct binding *layer =
+				llsock_snapshot_binding(snap, b->ancestry[l]);
+
+			if (layer && !layer->gone && layer->bound &&
+			    layer->ruleset)
+				entries += ruleset_entries(layer->ruleset);
+		}
+	}
+	if (bindings > max_bindings)
+		return -EDQUOT;
+	return entries > max_rules ? -ENOSPC : 0;
+}
+
+/*
  * The bindings that get a new domain: the changed one and every binding
  * below it, and any other whose domain is not current (what a killed
- * change left, finished now).
+ * change left, finished now). Within the limits, or nothing.
  */
 static int plan(struct llsock_store *store, struct snapshot *snap,
 		const struct change *change)
@@ -184,6 +235,11 @@ static int plan(struct llsock_store *store, struct snapshot *snap,
 		return ret;
 	if (change->cgroup)
 		top = llsock_snapshot_binding(snap, change->cgroup);
+	if (change->ruleset) {
+		ret = check_limits(store, snap);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < snap->nr_bindings; i++) {
 		b = &snap->bindings[i];
 		if (b->gone)

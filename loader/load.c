@@ -198,11 +198,22 @@ static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
 			max_bindings = opts->max_bindings;
 		no_guard = opts->no_guard;
 	}
-	bpf_map__set_max_entries(skel->maps.llsock_rules, max_rules);
-	bpf_map__set_max_entries(skel->maps.llsock_protocol_rules, max_rules);
-	bpf_map__set_max_entries(skel->maps.llsock_ruleset_rules, max_rules);
-	/* Room for the old and the new domain of each binding meanwhile. */
+	if (max_rules > UINT32_MAX / 2 || max_bindings > UINT32_MAX / 2)
+		return -EINVAL;
+	/*
+	 * A change writes its new tables before it deletes the old ones:
+	 * room for twice the rules that may be in force (max_rules, checked
+	 * before a change merges anything, bind.c), so that a policy of any
+	 * size allowed can replace another. The maps are not preallocated:
+	 * the room costs nothing until used.
+	 */
+	bpf_map__set_max_entries(skel->maps.llsock_rules, 2 * max_rules);
+	bpf_map__set_max_entries(skel->maps.llsock_protocol_rules,
+				 2 * max_rules);
+	bpf_map__set_max_entries(skel->maps.llsock_ruleset_rules,
+				 2 * max_rules);
 	bpf_map__set_max_entries(skel->maps.llsock_domains, max_bindings);
+	/* Room for the old and the new ruleset of each binding meanwhile. */
 	bpf_map__set_max_entries(skel->maps.llsock_rulesets,
 				 2 * max_bindings);
 	bpf_object__for_each_program(prog, skel->obj)

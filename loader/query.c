@@ -155,8 +155,11 @@ static int read_sizes(struct llsock_store *store,
 		return ret;
 	counters->bindings = bindings;
 	counters->rule_entries = rules + protocols;
-	/* The sizes of the loaded maps (bpf_map__reuse_fd() reads them). */
-	counters->max_rules = bpf_map__max_entries(skel->maps.llsock_rules);
+	/*
+	 * The limits, from the sizes of the loaded maps (bpf_map__reuse_fd()
+	 * reads them): the rule maps hold twice the rules in force.
+	 */
+	counters->max_rules = bpf_map__max_entries(skel->maps.llsock_rules) / 2;
 	counters->max_bindings = bpf_map__max_entries(skel->maps.llsock_domains);
 	return 0;
 }

@@ -699,14 +699,20 @@ fi
 begin "load with a bad --max-rules is a usage error"
 ll load --max-rules 3
 expect_rc 1
-expect_err_has 'llsock: --max-rules: expected a number of at least 16, got "3"'
+expect_err_has 'llsock: --max-rules: expected a number from 16 to 2147483647, got "3"'
 expect_err_has "Try 'llsock load --help'."
+end_test
+
+begin "load with a --max-rules too large to double is a usage error"
+ll load --max-rules 2147483648
+expect_rc 1
+expect_err_has 'llsock: --max-rules: expected a number from 16 to 2147483647, got "2147483648"'
 end_test
 
 begin "load with a bad --max-bindings is a usage error"
 ll load --max-bindings 0
 expect_rc 1
-expect_err_has 'llsock: --max-bindings: expected a positive number, got "0"'
+expect_err_has 'llsock: --max-bindings: expected a number from 1 to 2147483647, got "0"'
 end_test
 
 # Not root. As root, the tests drop to nobody; as another user, they

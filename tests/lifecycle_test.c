@@ -215,6 +215,82 @@ TEST_F(lifecycle, full_maps_leave_policy)
 	ASSERT_EQ(0, reload(NULL));
 }
 
+/* A v4 ruleset of @n rules: family, type, and protocols 1 to @n. */
+static struct llsock_ruleset *protocols_ruleset(int family, int type, int n)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+	int i;
+
+	for (i = 1; ruleset && i <= n; i++)
+		if (add_rule(ruleset, family, type, i)) {
+			llsock_ruleset_free(ruleset);
+			return NULL;
+		}
+	return ruleset;
+}
+
+/*
+ * A policy as large as the limit replaces another as large: the maps hold
+ * the old tables and the new ones while the change is published. One
+ * rule over the limit is refused before anything is merged or written.
+ */
+TEST_F(lifecycle, largest_policy_replaces_largest)
+{
+	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_rules = 64 };
+	struct llsock_ruleset *stream, *dgram, *over;
+	struct llsock_counters counters;
+
+	ASSERT_EQ(0, reload(&opts));
+	stream = protocols_ruleset(AF_INET, SOCK_STREAM, 64);
+	dgram = protocols_ruleset(AF_INET, SOCK_DGRAM, 64);
+	over = protocols_ruleset(AF_INET, SOCK_DGRAM, 65);
+	ASSERT_NE(NULL, stream);
+	ASSERT_NE(NULL, dgram);
+	ASSERT_NE(NULL, over);
+
+	ASSERT_EQ(0, llsock_bind_cgroup(stream, self->a));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, llsock_bind_cgroup(dgram, self->a));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_DGRAM, 17));
+	ASSERT_EQ(0, llsock_bind_cgroup(stream, self->a));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 6));
+
+	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup(over, self->a));
+	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup(over, self->b));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 6));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_DGRAM, 17));
+	ASSERT_EQ(0, llsock_get_counters(&counters));
+	ASSERT_EQ(1, counters.bindings);
+	ASSERT_EQ(64, counters.max_rules);
+
+	llsock_ruleset_free(stream);
+	llsock_ruleset_free(dgram);
+	llsock_ruleset_free(over);
+	ASSERT_EQ(0, reload(NULL));
+}
+
+/* The bound cgroups a load allows, and no more: refused before any write. */
+TEST_F(lifecycle, bindings_limit)
+{
+	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_bindings = 2 };
+	struct llsock_counters counters;
+	char c[PATH_MAX];
+
+	snprintf(c, sizeof(c), "%s/c", self->cg.path);
+	ASSERT_EQ(0, mkdir(c, 0755));
+	ASSERT_EQ(0, reload(&opts));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", NULL));
+	/* Replacing one is no new binding. */
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", "inet.*.*", NULL));
+	ASSERT_EQ(-EDQUOT, bind_rules(c, "unix.*.*", NULL));
+	ASSERT_EQ(0, errno_in(c, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, llsock_get_counters(&counters));
+	ASSERT_EQ(2, counters.bindings);
+	ASSERT_EQ(0, reload(NULL));
+}
+
 static int bpf_allowed(void *arg)
 {
 	struct llsock_probe probe;

@@ -81,15 +81,18 @@ static int load(const struct cli_command *cmd, int argc, char **argv)
 
 static const struct cli_option load_options[] = {
 	{ .name = "max-rules", .arg = "N",
-	  .help = "room for N merged rule entries (default 65536)",
+	  .help = "at most N merged rule entries in force (default\n"
+		  "65536); a change that would put more is refused",
 	  .set = cli_set_uint,
 	  .offset = offsetof(struct llsock_load_opts, max_rules),
-	  .min = 16, .max = UINT_MAX, .expect = "a number of at least 16" },
+	  .min = 16, .max = UINT_MAX / 2,
+	  .expect = "a number from 16 to 2147483647" },
 	{ .name = "max-bindings", .arg = "N",
-	  .help = "room for N bound cgroups (default 4096)",
+	  .help = "at most N bound cgroups (default 4096)",
 	  .set = cli_set_uint,
 	  .offset = offsetof(struct llsock_load_opts, max_bindings),
-	  .min = 1, .max = UINT_MAX, .expect = "a positive number" },
+	  .min = 1, .max = UINT_MAX / 2,
+	  .expect = "a number from 1 to 2147483647" },
 	{ .name = "no-guard",
 	  .help = "do not attach the hooks that keep restricted tasks\n"
 		  "from loosening their policy (bpf(2), bpffs, cgroup\n"

@@ -77,7 +77,9 @@ static const char *describe(int err)
 	case EXDEV:
 		return "outside the cgroup v2 hierarchy's root mount";
 	case ENOSPC:
-		return "llsock's maps are full";
+		return "more rule entries than llsock holds";
+	case EDQUOT:
+		return "more bound cgroups than llsock holds";
 	default:
 		return strerror(-err);
 	}
@@ -132,8 +134,20 @@ int cli_fail(int err, const char *what, const char *object)
 		cli_hint("llsock needs the whole cgroup v2 hierarchy mounted, not a cgroup namespace's view of it.");
 		return EXIT_KERNEL;
 	case ENOSPC:
-		cli_hint("the rule maps are full: `llsock unload`, then `llsock load --max-rules N` with a larger N.");
-		return EXIT_KERNEL;
+	case EDQUOT: {
+		struct llsock_counters counters;
+		bool rules = err == -ENOSPC;
+
+		if (llsock_get_counters(&counters))
+			memset(&counters, 0, sizeof(counters));
+		cli_hint("llsock was loaded to hold at most %u %s: `llsock unload`, then `llsock load %s N` with a larger N.",
+			 rules ? counters.max_rules : counters.max_bindings,
+			 rules ? "rule entries in force (merged over every domain's layers)" :
+			 counters.max_bindings == 1 ? "bound cgroup" :
+						      "bound cgroups",
+			 rules ? "--max-rules" : "--max-bindings");
+		return EXIT_USAGE;
+	}
 	case EPERM:
 	case EACCES:
 		hint_denied();
