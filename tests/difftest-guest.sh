@@ -12,7 +12,7 @@ shift 2
 cd /test || exit 1
 # The default limits: its stacks (16 nested layers of up to 64 rules,
 # each domain repeating its ancestors' layers, a v4 rule of any type
-# counting 16) count about 17,000 rule entries at most on average, far
+# counting 16) count about 17,000 rule entries on average when 16 deep, far
 # below 65,536; a larger limit makes every change slower (the kernel walks
 # every bucket of the rule maps when llsock reads them). A stack over it
 # would fail its bind, loudly, not pass.
