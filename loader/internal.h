@@ -11,6 +11,8 @@ struct llsock_ruleset {
 	/* handled_access_socket (v4) or handled_permissions. */
 	__u64 handled;
 	size_t nr_rules;
+	/* The most rules it may hold (llsock_ruleset_set_max_rules()); 0: any. */
+	size_t max_rules;
 	size_t capacity;
 	struct llsock_rule_info *rules;
 	/*

@@ -137,6 +137,15 @@ int llsock_add_rule(struct llsock_ruleset *ruleset, int rule_type,
 void llsock_ruleset_free(struct llsock_ruleset *ruleset);
 
 /*
+ * At most @max_rules distinct rules in @ruleset (0: no limit, the
+ * default): llsock_add_rule() then refuses a rule on a new key with
+ * -E2BIG, so that a policy larger than llsock was loaded to hold
+ * (struct llsock_counters' max_rules) stops being read at that rule.
+ */
+void llsock_ruleset_set_max_rules(struct llsock_ruleset *ruleset,
+				  size_t max_rules);
+
+/*
  * A rule as a ruleset holds it, of either flavour: for v4, LLSOCK_ANY
  * stands for any type or protocol and @wildcards is 0; for the permission
  * flavour, the canonical key's __u32 values as __s32, and @wildcards.

@@ -426,7 +426,11 @@ int llsock_add_rule_text(struct llsock_ruleset *ruleset, const char *text,
 			ret = llsock_add_rule(ruleset, LLSOCK_RULE_SOCKET, &v4,
 					      0);
 	}
-	if (ret && ret != -EINVAL)
+	if (ret == -E2BIG)
+		llsock_set_error(err, err_size,
+				 "cannot add rule %s: more than %zu rules, the most llsock was loaded to hold in force (llsock load --max-rules)",
+				 text, ruleset->max_rules);
+	else if (ret && ret != -EINVAL)
 		llsock_set_error(err, err_size, "cannot add rule %s: %s", text,
 				 strerror(-ret));
 	return ret;

@@ -190,6 +190,8 @@ int llsock_ruleset_insert(struct llsock_ruleset *ruleset,
 		return 0;
 	}
 
+	if (ruleset->max_rules && ruleset->nr_rules >= ruleset->max_rules)
+		return -E2BIG;
 	if (llsock_reserve((void **)&ruleset->rules, &ruleset->capacity,
 			   ruleset->nr_rules, sizeof(*ruleset->rules), 16))
 		return -ENOMEM;
@@ -386,4 +388,11 @@ size_t llsock_ruleset_normalize(struct llsock_ruleset *ruleset)
 	}
 	ruleset->nr_rules = n + 1;
 	return ruleset->nr_rules;
+}
+
+void llsock_ruleset_set_max_rules(struct llsock_ruleset *ruleset,
+				  size_t max_rules)
+{
+	if (ruleset)
+		ruleset->max_rules = max_rules;
 }

@@ -161,6 +161,14 @@ static inline int bind_rules(const char *cgroup, const char *first, ...)
 	return ret;
 }
 
+/* The llsock command: $LLSOCK (tests/suites.sh sets it), or from PATH. */
+static inline const char *llsock_bin(void)
+{
+	const char *bin = getenv("LLSOCK");
+
+	return bin ? bin : "llsock";
+}
+
 /* Runs @fn in a child process and returns its exit status (or 128+sig). */
 static inline int run_child(int (*fn)(void *), void *arg)
 {

@@ -270,6 +270,72 @@ TEST_F(lifecycle, largest_policy_replaces_largest)
 	ASSERT_EQ(0, reload(NULL));
 }
 
+/*
+ * The rules of a policy that a loaded llsock could never hold in force
+ * stop it being read, at the first rule too many, with the limit and the
+ * option that raises it (so that a huge file is not read into a huge
+ * ruleset); one at the limit applies.
+ */
+TEST_F(lifecycle, policy_over_the_limit_stops_being_read)
+{
+	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_rules = 16 };
+	char policy[] = "/tmp/llsock-limit-XXXXXX", cmd[PATH_MAX * 3];
+	char err[] = "/tmp/llsock-limit-err-XXXXXX", line[512];
+	struct llsock_ruleset *ruleset;
+	bool said = false;
+	FILE *file;
+	int fd, i, status;
+
+	/* The library: a limit on distinct rules; merging is no new rule. */
+	ruleset = new_ruleset();
+	ASSERT_NE(NULL, ruleset);
+	llsock_ruleset_set_max_rules(ruleset, 2);
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 1));
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 2));
+	ASSERT_EQ(0, add_rule(ruleset, AF_INET, SOCK_STREAM, 2));
+	ASSERT_EQ(-E2BIG, add_rule(ruleset, AF_INET, SOCK_STREAM, 3));
+	llsock_ruleset_free(ruleset);
+
+	ASSERT_EQ(0, reload(&opts));
+	fd = mkstemp(policy);
+	ASSERT_LE(0, fd);
+	for (i = 1; i <= 17; i++)
+		ASSERT_LT(0, dprintf(fd, "inet.stream.%d\n", i));
+	close(fd);
+	fd = mkstemp(err);
+	ASSERT_LE(0, fd);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s apply %s --file %s 2>%s", llsock_bin(),
+		 self->a, policy, err);
+	status = system(cmd);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(1, WEXITSTATUS(status));
+	file = fopen(err, "r");
+	ASSERT_NE(NULL, file);
+	while (fgets(line, sizeof(line), file))
+		said |= strstr(line, "line 17: cannot add rule inet.stream.17: more than 16 rules") &&
+			strstr(line, "--max-rules");
+	fclose(file);
+	ASSERT_TRUE(said);
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+
+	/* Sixteen apply. */
+	ASSERT_EQ(0, truncate(policy, 0));
+	fd = open(policy, O_WRONLY);
+	ASSERT_LE(0, fd);
+	for (i = 1; i <= 16; i++)
+		ASSERT_LT(0, dprintf(fd, "inet.stream.%d\n", i));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s apply %s --file %s 2>%s", llsock_bin(),
+		 self->a, policy, err);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_DGRAM, 0));
+	unlink(policy);
+	unlink(err);
+	ASSERT_EQ(0, reload(NULL));
+}
+
 /* The bound cgroups a load allows, and no more: refused before any write. */
 TEST_F(lifecycle, bindings_limit)
 {

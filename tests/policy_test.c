@@ -258,13 +258,6 @@ TEST_F(policy, atomic_rebind_under_load)
 
 /* The llsock command. */
 
-static const char *llsock_bin(void)
-{
-	const char *bin = getenv("LLSOCK");
-
-	return bin ? bin : "llsock";
-}
-
 /* Runs llsock with @args (NULL-terminated); returns its exit status. */
 static int run_llsock(char *const *args, const char *env)
 {

@@ -122,6 +122,17 @@ static struct llsock_ruleset *new_ruleset(enum llsock_flavour flavour)
 		cli_error("cannot create ruleset: %s", strerror(-ret));
 		return NULL;
 	}
+	/*
+	 * No more rules than the loaded llsock holds in force: a huge policy
+	 * stops being read at its first rule too many.
+	 */
+	if (llsock_is_loaded()) {
+		struct llsock_counters counters;
+
+		if (!llsock_get_counters(&counters))
+			llsock_ruleset_set_max_rules(ruleset,
+						     counters.max_rules);
+	}
 	return ruleset;
 }
 
