@@ -91,7 +91,8 @@ static int faulty_apply(const char *cgroup, long at)
 	return status;
 }
 
-TEST_F(crash, apply_killed_at_every_point)
+/* About 40 kills, each with a dozen changes and 60 sockets checked. */
+TEST_F_TIMEOUT(crash, apply_killed_at_every_point, 600)
 {
 	unsigned int killed = 0, old_after = 0, new_after = 0;
 	struct llsock_counters counters;
