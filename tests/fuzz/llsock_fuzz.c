@@ -25,6 +25,7 @@
  * rule's own key and its neighbours, and a few fixed requests.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,7 +356,7 @@ static void ask_near(int family, int type, int protocol)
 	int t = type < 0 ? 0 : type % MODEL_SOCK_MAX;
 
 	ask(f, t, protocol);
-	ask(f, t, protocol == -1 ? 0 : protocol + 1);
+	ask(f, t, protocol == -1 || protocol == INT_MAX ? 0 : protocol + 1);
 	ask(f, t, 0);
 	ask(f, (t + 1) % MODEL_SOCK_MAX, protocol);
 }
