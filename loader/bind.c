@@ -61,6 +61,7 @@ struct change {
 	int level;
 	__u64 ancestry[LLSOCK_MAX_LEVEL + 1];
 	const struct llsock_ruleset *ruleset;	/* NULL: unbind */
+	struct llsock_bind_opts *use;		/* out, or NULL */
 };
 
 /* 1. Plan. */
@@ -190,10 +191,10 @@ static __u64 ruleset_entries(const struct llsock_ruleset *ruleset)
  * every domain can hold at most. The rule maps hold twice that (load.c):
  * the old tables and the new ones, while a change is published.
  */
-static int check_limits(struct llsock_store *store, const struct snapshot *snap)
+static int check_limits(struct llsock_store *store, const struct snapshot *snap,
+			struct llsock_bind_opts *use)
 {
-	__u64 max_rules = bpf_map__max_entries(store->skel->maps.llsock_rules) / 2;
-	__u64 max_bindings = bpf_map__max_entries(store->skel->maps.llsock_domains);
+	struct llsock_limits limits;
 	__u64 bindings = 0, entries = 0;
 	size_t i;
 	int l;
@@ -213,9 +214,14 @@ static int check_limits(struct llsock_store *store, const struct snapshot *snap)
 				entries += ruleset_entries(layer->ruleset);
 		}
 	}
-	if (bindings > max_bindings)
+	if (use) {
+		use->rule_entries = entries;
+		use->bindings = bindings;
+	}
+	llsock_store_limits(store, &limits);
+	if (bindings > limits.max_bindings)
 		return -EDQUOT;
-	return entries > max_rules ? -ENOSPC : 0;
+	return entries > limits.max_rules ? -ENOSPC : 0;
 }
 
 /*
@@ -236,7 +242,7 @@ static int plan(struct llsock_store *store, struct snapshot *snap,
 	if (change->cgroup)
 		top = llsock_snapshot_binding(snap, change->cgroup);
 	if (change->ruleset) {
-		ret = check_limits(store, snap);
+		ret = check_limits(store, snap, change->use);
 		if (ret)
 			return ret;
 	}
@@ -616,7 +622,8 @@ static int change_for_fd(int cgroup_fd, const struct llsock_ruleset *ruleset,
 	return 0;
 }
 
-int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd)
+int llsock_bind_cgroup_fd_opts(const struct llsock_ruleset *ruleset,
+			       int cgroup_fd, struct llsock_bind_opts *opts)
 {
 	struct llsock_ruleset *normalized;
 	struct change change;
@@ -624,15 +631,32 @@ int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd)
 
 	if (!ruleset)
 		return -EBADF;
+	if (opts && opts->sz < sizeof(*opts))
+		return -EINVAL;
 	ret = llsock_ruleset_copy(ruleset, &normalized);
 	if (ret)
 		return ret;
 	llsock_ruleset_normalize(normalized);
 	ret = change_for_fd(cgroup_fd, normalized, &change);
+	change.use = opts;
+	/*
+	 * A layer over the caller would restrict it from the first domain
+	 * it publishes on: the rest of the change, and any change after it,
+	 * would be refused half-way by the guards.
+	 */
+	if (!ret)
+		ret = llsock_cgroup_fd_contains_self(cgroup_fd);
+	if (ret > 0)
+		ret = -EDEADLK;
 	if (!ret)
 		ret = change_store(&change);
 	llsock_ruleset_free(normalized);
 	return ret;
+}
+
+int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd)
+{
+	return llsock_bind_cgroup_fd_opts(ruleset, cgroup_fd, NULL);
 }
 
 int llsock_bind_cgroup(const struct llsock_ruleset *ruleset,

@@ -106,15 +106,23 @@ int llsock_own_cgroup(char *path, size_t size)
 
 int llsock_cgroup_contains_self(const char *path)
 {
-	char own[PATH_MAX];
-	__u64 target, id;
-	int fd, ret, level;
+	int fd, ret;
 
 	fd = llsock_cgroup_open(path);
 	if (fd < 0)
 		return fd;
-	ret = llsock_cgroup_id(fd, &target);
+	ret = llsock_cgroup_fd_contains_self(fd);
 	close(fd);
+	return ret;
+}
+
+int llsock_cgroup_fd_contains_self(int cgroup_fd)
+{
+	char own[PATH_MAX];
+	__u64 target, id;
+	int fd, ret, level;
+
+	ret = llsock_cgroup_id(cgroup_fd, &target);
 	if (ret)
 		return ret;
 	ret = llsock_own_cgroup(own, sizeof(own));

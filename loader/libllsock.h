@@ -177,12 +177,30 @@ const char *llsock_flavour_name(enum llsock_flavour flavour);
  *
  * Return: 0; -ENOTDIR (not a cgroup v2 directory); -E2BIG (more than
  * LLSOCK_MAX_LAYERS layers on some path, or a cgroup deeper than level
- * LLSOCK_MAX_LEVEL);
- * -ENOPKG (llsock not loaded); -ENOSPC (maps full); other -errno.
+ * LLSOCK_MAX_LEVEL); -EDEADLK (the cgroup is the caller's or one of its
+ * ancestors: the layer would restrict the caller, and stop this change
+ * and any later one half-way); -ENOPKG (llsock not loaded); -ENOSPC
+ * (more rule entries in force than llsock was loaded to hold); -EDQUOT
+ * (more bound cgroups than that); other -errno. Limits are checked before
+ * anything is written.
  */
 int llsock_bind_cgroup(const struct llsock_ruleset *ruleset,
 		       const char *cgroup_path);
 int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd);
+
+/*
+ * What a binding change leaves in force, as the limits count it: set by
+ * llsock_bind_cgroup_fd_opts() once the change is planned, whether it then
+ * succeeds or a limit stops it. Compare with struct llsock_limits.
+ */
+struct llsock_bind_opts {
+	size_t sz;			/* sizeof(struct llsock_bind_opts) */
+	__u64 rule_entries;		/* out: summed over every domain's layers */
+	__u32 bindings;			/* out: bound cgroups */
+};
+
+int llsock_bind_cgroup_fd_opts(const struct llsock_ruleset *ruleset,
+			       int cgroup_fd, struct llsock_bind_opts *opts);
 
 /*
  * 1 when the cgroup v2 directory @path is the caller's cgroup or one of its
@@ -271,6 +289,17 @@ struct llsock_load_opts {
 int llsock_load(const struct llsock_load_opts *opts);
 int llsock_unload(void);
 bool llsock_is_loaded(void);
+
+/*
+ * The limits llsock was loaded with, read from its maps' sizes without
+ * walking them: -ENOPKG when it is not loaded.
+ */
+struct llsock_limits {
+	__u32 max_rules;		/* rule entries in force */
+	__u32 max_bindings;		/* bound cgroups */
+};
+
+int llsock_get_limits(struct llsock_limits *limits);
 
 /* What the running kernel offers. */
 struct llsock_probe {

@@ -133,11 +133,25 @@ static int read_stats(struct llsock_store *store,
 	return ret;
 }
 
+int llsock_get_limits(struct llsock_limits *limits)
+{
+	struct llsock_store store;
+	int ret;
+
+	memset(limits, 0, sizeof(*limits));
+	ret = llsock_store_open(&store, false);
+	if (ret)
+		return ret;
+	llsock_store_limits(&store, limits);
+	llsock_store_close(&store);
+	return 0;
+}
+
 /* How full the maps are. */
 static int read_sizes(struct llsock_store *store,
 		      struct llsock_counters *counters)
 {
-	const struct llsock_bpf *skel = store->skel;
+	struct llsock_limits limits;
 	size_t bindings, rules, protocols;
 	int ret;
 
@@ -155,12 +169,9 @@ static int read_sizes(struct llsock_store *store,
 		return ret;
 	counters->bindings = bindings;
 	counters->rule_entries = rules + protocols;
-	/*
-	 * The limits, from the sizes of the loaded maps (bpf_map__reuse_fd()
-	 * reads them): the rule maps hold twice the rules in force.
-	 */
-	counters->max_rules = bpf_map__max_entries(skel->maps.llsock_rules) / 2;
-	counters->max_bindings = bpf_map__max_entries(skel->maps.llsock_domains);
+	llsock_store_limits(store, &limits);
+	counters->max_rules = limits.max_rules;
+	counters->max_bindings = limits.max_bindings;
 	return 0;
 }
 

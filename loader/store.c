@@ -109,6 +109,19 @@ void llsock_store_close(struct llsock_store *store)
 	store->dir_fd = -1;
 }
 
+/*
+ * bpf_map__reuse_fd() read the sizes of the loaded maps: the rule maps hold
+ * twice the rules in force (load.c).
+ */
+void llsock_store_limits(const struct llsock_store *store,
+			 struct llsock_limits *limits)
+{
+	limits->max_rules =
+		bpf_map__max_entries(store->skel->maps.llsock_rules) / 2;
+	limits->max_bindings =
+		bpf_map__max_entries(store->skel->maps.llsock_domains);
+}
+
 __u32 llsock_store_new_id(struct llsock_store *store)
 {
 	__u32 id = ++store->state->next_id;

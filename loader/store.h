@@ -39,6 +39,9 @@ void llsock_pin_path(const struct bpf_map *map, char *buf, size_t size);
  */
 int llsock_store_open(struct llsock_store *store, bool write);
 void llsock_store_close(struct llsock_store *store);
+/* The limits the store was loaded with, from its maps' sizes. */
+void llsock_store_limits(const struct llsock_store *store,
+			 struct llsock_limits *limits);
 
 /* A fresh ruleset or table id, never 0. */
 __u32 llsock_store_new_id(struct llsock_store *store);

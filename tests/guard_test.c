@@ -43,19 +43,27 @@ FIXTURE_TEARDOWN_PARENT(guard)
 	stack_fini(&self->stack);
 }
 
+/*
+ * libllsock refuses a layer over its caller (-EDEADLK) before it reads the
+ * store; what keeps a restricted task from changing any binding, through
+ * any code, is the guard (-EPERM).
+ */
 TEST_F(guard, cannot_rebind_own_cgroup)
 {
 	struct llsock_ruleset *ruleset = new_ruleset();
-	char cgroup[PATH_MAX];
+	char cgroup[PATH_MAX], *other = self->extra[0];
 
 	ASSERT_NE(NULL, ruleset);
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, -1));
 	ASSERT_EQ(0, push_layer(&self->stack, "unix.dgram.0", NULL));
+	snprintf(other, PATH_MAX, "%s-other", self->stack.cg.path);
+	ASSERT_EQ(0, mkdir(other, 0755));
 	ASSERT_EQ(0, enter_stack(&self->stack));
 	ASSERT_EQ(0, llsock_own_cgroup(cgroup, sizeof(cgroup)));
-	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, cgroup));
+	ASSERT_EQ(-EDEADLK, llsock_bind_cgroup(ruleset, cgroup));
 	ASSERT_EQ(-EPERM, llsock_unbind_cgroup(cgroup));
-	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, self->stack.cg.path));
+	ASSERT_EQ(-EPERM, llsock_bind_cgroup(ruleset, other));
+	ASSERT_EQ(-EPERM, llsock_unbind_cgroup(other));
 	ASSERT_EQ(EACCES, try_socket(AF_INET, SOCK_STREAM, 0));
 	llsock_ruleset_free(ruleset);
 }

@@ -47,6 +47,28 @@ static int reload(const struct llsock_load_opts *opts)
 	return ret ? ret : llsock_load(opts);
 }
 
+/*
+ * Runs "llsock ARGS" with its stderr in @err (NUL-terminated, truncated to
+ * @size): its exit status, or -1.
+ */
+static int llsock_err(const char *args, char *err, size_t size)
+{
+	char path[] = "/tmp/llsock-err-XXXXXX", cmd[PATH_MAX * 3];
+	ssize_t len;
+	int fd, status;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s %s 2>%s", llsock_bin(), args, path);
+	status = system(cmd);
+	len = read(fd, err, size - 1);
+	err[len < 0 ? 0 : len] = '\0';
+	close(fd);
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* Whether a BPF program whose name starts with @prefix is loaded. */
 static bool program_loaded(const char *prefix)
 {
@@ -237,8 +259,12 @@ static struct llsock_ruleset *protocols_ruleset(int family, int type, int n)
 TEST_F(lifecycle, largest_policy_replaces_largest)
 {
 	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_rules = 64 };
+	struct llsock_bind_opts use = { .sz = sizeof(use) };
 	struct llsock_ruleset *stream, *dgram, *over;
 	struct llsock_counters counters;
+	struct llsock_limits limits;
+	char args[PATH_MAX * 2], err[2048];
+	int fd;
 
 	ASSERT_EQ(0, reload(&opts));
 	stream = protocols_ruleset(AF_INET, SOCK_STREAM, 64);
@@ -258,11 +284,32 @@ TEST_F(lifecycle, largest_policy_replaces_largest)
 
 	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup(over, self->a));
 	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup(over, self->b));
+	/* What the refused change would have left in force: a's and b's. */
+	fd = open(self->b, O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-ENOSPC, llsock_bind_cgroup_fd_opts(over, fd, &use));
+	close(fd);
+	ASSERT_EQ(64 + 65, use.rule_entries);
+	ASSERT_EQ(2, use.bindings);
 	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, 6));
 	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_DGRAM, 17));
 	ASSERT_EQ(0, llsock_get_counters(&counters));
 	ASSERT_EQ(1, counters.bindings);
 	ASSERT_EQ(64, counters.max_rules);
+	ASSERT_EQ(0, llsock_get_limits(&limits));
+	ASSERT_EQ(64, limits.max_rules);
+	ASSERT_EQ(counters.max_bindings, limits.max_bindings);
+
+	/* The command says so, and what to load llsock with instead. */
+	snprintf(args, sizeof(args), "apply %s 'inet.dgram.*' 'inet.stream.*'",
+		 self->b);
+	ASSERT_EQ(1, llsock_err(args, err, sizeof(err)));
+	/* a's 64, and b's 2. */
+	ASSERT_NE(NULL, strstr(err, "would hold 66 rule entries"))
+		TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, "at most 64."));
+	ASSERT_NE(NULL, strstr(err, "`llsock load --max-rules N` with N >= 66."));
+	ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 6));
 
 	llsock_ruleset_free(stream);
 	llsock_ruleset_free(dgram);
@@ -279,12 +326,10 @@ TEST_F(lifecycle, largest_policy_replaces_largest)
 TEST_F(lifecycle, policy_over_the_limit_stops_being_read)
 {
 	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_rules = 16 };
-	char policy[] = "/tmp/llsock-limit-XXXXXX", cmd[PATH_MAX * 3];
-	char err[] = "/tmp/llsock-limit-err-XXXXXX", line[512];
+	char policy[] = "/tmp/llsock-limit-XXXXXX", args[PATH_MAX * 2];
 	struct llsock_ruleset *ruleset;
-	bool said = false;
-	FILE *file;
-	int fd, i, status;
+	char err[2048];
+	int fd, i;
 
 	/* The library: a limit on distinct rules; merging is no new rule. */
 	ruleset = new_ruleset();
@@ -302,21 +347,11 @@ TEST_F(lifecycle, policy_over_the_limit_stops_being_read)
 	for (i = 1; i <= 17; i++)
 		ASSERT_LT(0, dprintf(fd, "inet.stream.%d\n", i));
 	close(fd);
-	fd = mkstemp(err);
-	ASSERT_LE(0, fd);
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "%s apply %s --file %s 2>%s", llsock_bin(),
-		 self->a, policy, err);
-	status = system(cmd);
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(1, WEXITSTATUS(status));
-	file = fopen(err, "r");
-	ASSERT_NE(NULL, file);
-	while (fgets(line, sizeof(line), file))
-		said |= strstr(line, "line 17: cannot add rule inet.stream.17: more than 16 rules") &&
-			strstr(line, "--max-rules");
-	fclose(file);
-	ASSERT_TRUE(said);
+	snprintf(args, sizeof(args), "apply %s --file %s", self->a, policy);
+	ASSERT_EQ(1, llsock_err(args, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "line 17: cannot add rule inet.stream.17: more than 16 rules"))
+		TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, "--max-rules"));
 	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
 
 	/* Sixteen apply. */
@@ -326,13 +361,10 @@ TEST_F(lifecycle, policy_over_the_limit_stops_being_read)
 	for (i = 1; i <= 16; i++)
 		ASSERT_LT(0, dprintf(fd, "inet.stream.%d\n", i));
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "%s apply %s --file %s 2>%s", llsock_bin(),
-		 self->a, policy, err);
-	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, llsock_err(args, err, sizeof(err)));
 	ASSERT_EQ(0, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
 	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_DGRAM, 0));
 	unlink(policy);
-	unlink(err);
 	ASSERT_EQ(0, reload(NULL));
 }
 
@@ -340,8 +372,8 @@ TEST_F(lifecycle, policy_over_the_limit_stops_being_read)
 TEST_F(lifecycle, bindings_limit)
 {
 	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_bindings = 2 };
+	char c[PATH_MAX], args[PATH_MAX * 2], err[2048];
 	struct llsock_counters counters;
-	char c[PATH_MAX];
 
 	snprintf(c, sizeof(c), "%s/c", self->cg.path);
 	ASSERT_EQ(0, mkdir(c, 0755));
@@ -354,6 +386,12 @@ TEST_F(lifecycle, bindings_limit)
 	ASSERT_EQ(0, errno_in(c, AF_INET, SOCK_STREAM, 0));
 	ASSERT_EQ(0, llsock_get_counters(&counters));
 	ASSERT_EQ(2, counters.bindings);
+	snprintf(args, sizeof(args), "apply %s unix.stream.0", c);
+	ASSERT_EQ(1, llsock_err(args, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "there would be 3 bound cgroups; llsock was loaded to hold at most 2."))
+		TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, "`llsock load --max-bindings N` with N >= 3."));
+	ASSERT_EQ(0, errno_in(c, AF_INET, SOCK_STREAM, 0));
 	ASSERT_EQ(0, reload(NULL));
 }
 

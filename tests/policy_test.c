@@ -376,6 +376,39 @@ TEST_F(policy, cli_refuses_own_cgroup)
 }
 
 /*
+ * libllsock refuses a layer over its caller the same way, before any write,
+ * and binds below it.
+ */
+TEST_F(policy, library_refuses_own_cgroup)
+{
+	const char *const targets[] = { self->cg.path, TEST_CGROUPS,
+					CGROUP_ROOT };
+	struct llsock_ruleset *ruleset = new_ruleset();
+	struct llsock_counters before, after;
+	unsigned int i;
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(0, add_rule(ruleset, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		ASSERT_EQ(1, llsock_cgroup_contains_self(targets[i]));
+		ASSERT_EQ(-EDEADLK, llsock_bind_cgroup(ruleset, targets[i]))
+			TH_LOG("binding %s", targets[i]);
+		ASSERT_FALSE(bound_here(targets[i]));
+		ASSERT_EQ(0, try_socket(AF_INET, SOCK_STREAM, 0));
+	}
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings, after.bindings);
+	ASSERT_EQ(before.rule_entries, after.rule_entries);
+	ASSERT_EQ(0, llsock_cgroup_contains_self(self->t));
+	ASSERT_EQ(0, llsock_bind_cgroup(ruleset, self->t));
+	ASSERT_TRUE(bound_here(self->t));
+	ASSERT_EQ(EACCES, errno_in(self->t, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, try_socket(AF_INET, SOCK_STREAM, 0));
+	llsock_ruleset_free(ruleset);
+}
+
+/*
  * A descriptor CMD would inherit and could leave its policy with (the
  * root cgroup's cgroup.procs, a kernel helper's sysctl): llsock run
  * refuses to start, and starts once it is closed.

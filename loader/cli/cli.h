@@ -29,6 +29,8 @@ void cli_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_fail(int err, const char *what, const char *object);
+int cli_fail_change(int err, const char *what, const char *object,
+		    const struct llsock_bind_opts *use);
 int cli_need_cgroup2(const char *what);
 void cli_cgroup_name(__u64 id, char *buf, size_t size);
 

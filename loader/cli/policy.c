@@ -4,6 +4,7 @@
  * printed (status lists them too).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -186,9 +187,10 @@ const struct cli_command cmd_check = {
 static int apply(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct llsock_ruleset *ruleset;
+	struct llsock_bind_opts use = { .sz = sizeof(use) };
 	const char *cgroup = argv[0];
 	size_t n;
-	int ret;
+	int fd, ret;
 
 	if (!argc)
 		return cli_usage_error(cmd->name, "missing CGROUP");
@@ -202,27 +204,21 @@ static int apply(const struct cli_command *cmd, int argc, char **argv)
 		ret = cli_fail(-ENOPKG, "apply policy to", cgroup);
 		goto out;
 	}
+	fd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = cli_fail(errno == ENOTDIR ? -ENOTDIR : -errno,
+			       "apply policy to", cgroup);
+		goto out;
+	}
 	/*
-	 * A policy over llsock itself would restrict the command that
-	 * manages it, from the middle of its own change on.
+	 * Refused (-EDEADLK) when it would restrict this llsock process,
+	 * which manages it, from the middle of its own change on.
 	 */
-	ret = llsock_cgroup_contains_self(cgroup);
-	if (ret > 0) {
-		cli_error("refusing to apply a policy to %s: it contains this llsock process, which the policy would restrict",
-			  cgroup);
-		cli_hint("apply it to a cgroup that llsock does not run in, or run llsock from a cgroup outside %s.",
-			 cgroup);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (ret < 0) {
-		ret = cli_fail(ret, "apply policy to", cgroup);
-		goto out;
-	}
-	ret = llsock_bind_cgroup(ruleset, cgroup);
+	ret = llsock_bind_cgroup_fd_opts(ruleset, fd, &use);
+	close(fd);
 	n = llsock_ruleset_size(ruleset);
 	if (ret)
-		ret = cli_fail(ret, "apply policy to", cgroup);
+		ret = cli_fail_change(ret, "apply policy to", cgroup, &use);
 	else
 		print_text("%s: %zu rule%s applied\n", cgroup, n, plural(n));
 out:

@@ -80,6 +80,8 @@ static const char *describe(int err)
 		return "more rule entries than llsock holds";
 	case EDQUOT:
 		return "more bound cgroups than llsock holds";
+	case EDEADLK:
+		return "it contains this llsock process, which the policy would restrict";
 	default:
 		return strerror(-err);
 	}
@@ -97,6 +99,64 @@ static void hint_denied(void)
 		cli_hint("this kernel refuses BPF LSM programs; `make demo` runs llsock in a VM on a Debian kernel.");
 	else
 		cli_hint("is the caller itself restricted by llsock? A restricted task cannot change policies.");
+}
+
+/* -ENOSPC and -EDQUOT: the limit, what the change needed, the option. */
+static void hint_limit(int err, const struct llsock_bind_opts *use)
+{
+	bool rules = err == -ENOSPC;
+	struct llsock_limits limits;
+	unsigned long long max, needed;
+	char at_least[64] = "a larger N";
+
+	if (llsock_get_limits(&limits))
+		memset(&limits, 0, sizeof(limits));
+	max = rules ? limits.max_rules : limits.max_bindings;
+	needed = !use ? 0 : rules ? use->rule_entries : use->bindings;
+	if (needed > max)
+		snprintf(at_least, sizeof(at_least), "N >= %llu", needed);
+	if (needed > max && rules)
+		cli_hint("the policies in force would hold %llu rule entries (each domain's layers merged, summed over every bound cgroup); llsock was loaded to hold at most %llu.",
+			 needed, max);
+	else if (needed > max)
+		cli_hint("there would be %llu bound cgroups; llsock was loaded to hold at most %llu.",
+			 needed, max);
+	else
+		cli_hint("llsock was loaded to hold at most %llu %s.", max,
+			 rules ? "rule entries in force (each domain's layers merged, summed over every bound cgroup)" :
+			 max == 1 ? "bound cgroup" : "bound cgroups");
+	cli_hint("`llsock unload`, then `llsock load %s N` with %s.",
+		 rules ? "--max-rules" : "--max-bindings", at_least);
+}
+
+/**
+ * cli_fail_change() - report a failed change of a binding
+ * @err: its negative errno
+ * @what: what could not be done ("apply policy to")
+ * @object: what to, or NULL
+ * @use: what the change would have left in force, or NULL when unknown
+ *
+ * Return: as cli_fail().
+ */
+int cli_fail_change(int err, const char *what, const char *object,
+		    const struct llsock_bind_opts *use)
+{
+	switch (-err) {
+	case ENOSPC:
+	case EDQUOT:
+		cli_error("cannot %s%s%s: %s", what, object ? " " : "",
+			  object ? object : "", describe(err));
+		hint_limit(err, use);
+		return EXIT_USAGE;
+	case EDEADLK:
+		cli_error("refusing to %s%s%s: %s", what, object ? " " : "",
+			  object ? object : "", describe(err));
+		cli_hint("apply it to a cgroup that llsock does not run in, or run llsock from a cgroup outside %s.",
+			 object ? object : "it");
+		return EXIT_USAGE;
+	default:
+		return cli_fail(err, what, object);
+	}
 }
 
 /**
@@ -134,20 +194,9 @@ int cli_fail(int err, const char *what, const char *object)
 		cli_hint("llsock needs the whole cgroup v2 hierarchy mounted, not a cgroup namespace's view of it.");
 		return EXIT_KERNEL;
 	case ENOSPC:
-	case EDQUOT: {
-		struct llsock_counters counters;
-		bool rules = err == -ENOSPC;
-
-		if (llsock_get_counters(&counters))
-			memset(&counters, 0, sizeof(counters));
-		cli_hint("llsock was loaded to hold at most %u %s: `llsock unload`, then `llsock load %s N` with a larger N.",
-			 rules ? counters.max_rules : counters.max_bindings,
-			 rules ? "rule entries in force (merged over every domain's layers)" :
-			 counters.max_bindings == 1 ? "bound cgroup" :
-						      "bound cgroups",
-			 rules ? "--max-rules" : "--max-bindings");
-		return EXIT_USAGE;
-	}
+	case EDQUOT:
+	case EDEADLK:
+		return cli_fail_change(err, what, object, NULL);
 	case EPERM:
 	case EACCES:
 		hint_denied();

@@ -127,11 +127,10 @@ static struct llsock_ruleset *new_ruleset(enum llsock_flavour flavour)
 	 * stops being read at its first rule too many.
 	 */
 	if (llsock_is_loaded()) {
-		struct llsock_counters counters;
+		struct llsock_limits limits;
 
-		if (!llsock_get_counters(&counters))
-			llsock_ruleset_set_max_rules(ruleset,
-						     counters.max_rules);
+		if (!llsock_get_limits(&limits))
+			llsock_ruleset_set_max_rules(ruleset, limits.max_rules);
 	}
 	return ruleset;
 }
