@@ -475,37 +475,50 @@ static int publish(struct llsock_store *store, const struct snapshot *snap)
 
 /* 4. Clean up. */
 
-static bool table_used(const struct llsock_domain *domains, size_t count,
-		       __u32 id)
-{
-	size_t i;
+/* The ids that domains refer to, sorted: one kind (tables or rulesets). */
+struct id_set {
+	__u32 *ids;
+	size_t n;
+};
 
-	for (i = 0; i < count; i++)
-		if (domains[i].table == id)
-			return true;
-	return false;
+static int compare_ids(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
 }
 
-static bool ruleset_used(const struct llsock_domain *domains, size_t count,
-			 __u32 id)
+static int id_set_make(struct id_set *set, const struct llsock_domain *domains,
+		       size_t nr_domains, bool rulesets)
 {
+	size_t i, n = 0;
 	unsigned int l;
-	size_t i;
 
-	for (i = 0; i < count; i++)
-		for (l = 0; l < domains[i].nr_layers; l++)
-			if (domains[i].ruleset[l] == id)
-				return true;
-	return false;
+	set->ids = calloc(nr_domains ? nr_domains * LLSOCK_MAX_LAYERS : 1,
+			  sizeof(*set->ids));
+	if (!set->ids)
+		return -ENOMEM;
+	for (i = 0; i < nr_domains; i++) {
+		if (!rulesets) {
+			set->ids[n++] = domains[i].table;
+			continue;
+		}
+		for (l = 0; l < domains[i].nr_layers && l < LLSOCK_MAX_LAYERS;
+		     l++)
+			set->ids[n++] = domains[i].ruleset[l];
+	}
+	qsort(set->ids, n, sizeof(*set->ids), compare_ids);
+	set->n = n;
+	return 0;
 }
 
 /*
  * Deletes the entries of the map @fd, whose keys start with the id of a
- * table or ruleset, that no domain of @domains uses.
+ * table or ruleset, that no domain uses (@used): one look-up per entry,
+ * however many domains there are.
  */
 static int sweep_map(int fd, size_t key_size, size_t value_size,
-		     bool (*used)(const struct llsock_domain *, size_t, __u32),
-		     const struct llsock_domain *domains, size_t nr_domains)
+		     const struct id_set *used)
 {
 	void *keys, *values;
 	size_t n, i, dead = 0;
@@ -519,7 +532,7 @@ static int sweep_map(int fd, size_t key_size, size_t value_size,
 		__u32 id;
 
 		memcpy(&id, key, sizeof(id));
-		if (!used(domains, nr_domains, id))
+		if (!bsearch(&id, used->ids, used->n, sizeof(id), compare_ids))
 			memmove((char *)keys + dead++ * key_size, key,
 				key_size);
 	}
@@ -535,28 +548,35 @@ static int sweep_map(int fd, size_t key_size, size_t value_size,
  */
 static int sweep(struct llsock_store *store)
 {
+	struct id_set tables = {}, rulesets = {};
 	struct llsock_domain *domains;
-	size_t n;
 	__u64 *cgroups;
+	size_t n;
 	int ret;
 
 	ret = llsock_store_domains(store, &cgroups, &domains, &n);
 	if (ret)
 		return ret;
-	ret = sweep_map(STORE_FD(store, rules), sizeof(struct llsock_rule_key),
-			sizeof(struct llsock_rule), table_used, domains, n);
+	ret = id_set_make(&tables, domains, n, false);
+	if (!ret)
+		ret = id_set_make(&rulesets, domains, n, true);
+	if (!ret)
+		ret = sweep_map(STORE_FD(store, rules),
+				sizeof(struct llsock_rule_key),
+				sizeof(struct llsock_rule), &tables);
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, protocol_rules),
 				sizeof(struct llsock_protocol_key),
-				sizeof(__u32), table_used, domains, n);
+				sizeof(__u32), &tables);
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, ruleset_rules),
 				sizeof(struct llsock_ruleset_rule_key),
-				sizeof(__u64), ruleset_used, domains, n);
+				sizeof(__u64), &rulesets);
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, rulesets), sizeof(__u32),
-				sizeof(struct llsock_ruleset_info),
-				ruleset_used, domains, n);
+				sizeof(struct llsock_ruleset_info), &rulesets);
+	free(tables.ids);
+	free(rulesets.ids);
 	free(cgroups);
 	free(domains);
 	return ret;
