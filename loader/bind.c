@@ -28,33 +28,6 @@
 
 #include "snapshot.h"
 
-/*
- * Test builds only (make's llsock-faulty, for crash_test): with
- * LLSOCK_KILL_AT=N in the environment, the process kills itself at the
- * Nth point of a change where the store is about to be written, so that a
- * test can stop a change at every one of them.
- */
-#ifdef LLSOCK_FAULT_INJECTION
-#include <signal.h>
-
-static void fault_point(void)
-{
-	static long left = -1;
-
-	if (left < 0) {
-		const char *at = getenv("LLSOCK_KILL_AT");
-
-		left = at ? atol(at) : 0;
-	}
-	if (left > 0 && --left == 0)
-		raise(SIGKILL);
-}
-#else
-static inline void fault_point(void)
-{
-}
-#endif
-
 /* What a caller asks for. */
 struct change {
 	__u64 cgroup;				/* 0: no binding changes */
@@ -291,7 +264,7 @@ static int write_ruleset(struct llsock_store *store,
 		rules[i].key.protocol = ruleset->rules[i].protocol;
 		rules[i].allowed_access = ruleset->rules[i].allowed;
 	}
-	fault_point();
+	llsock_fault_point();
 	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), rules,
 				       ruleset->nr_rules, sizeof(*rules),
 				       sizeof(rules->key),
@@ -299,7 +272,7 @@ static int write_ruleset(struct llsock_store *store,
 						allowed_access),
 				       sizeof(rules->allowed_access));
 	free(rules);
-	fault_point();
+	llsock_fault_point();
 	if (!ret)
 		ret = bpf_map_update_elem(STORE_FD(store, rulesets), &id, &info,
 					  BPF_ANY);
@@ -311,7 +284,7 @@ static int write_table(struct llsock_store *store,
 {
 	int ret;
 
-	fault_point();
+	llsock_fault_point();
 	ret = llsock_map_write_entries(STORE_FD(store, protocol_rules),
 				       table->protocols, table->nr_protocols,
 				       sizeof(*table->protocols),
@@ -321,7 +294,7 @@ static int write_table(struct llsock_store *store,
 				       sizeof(table->protocols->allowed));
 	if (ret)
 		return ret;
-	fault_point();
+	llsock_fault_point();
 	return llsock_map_write_entries(STORE_FD(store, rules),
 					table->entries, table->nr_entries,
 					sizeof(*table->entries),
@@ -396,11 +369,11 @@ static int publish_domain(struct llsock_store *store, const struct binding *b)
 	ret = before_domain_update(store);
 	if (ret)
 		return ret;
-	fault_point();
+	llsock_fault_point();
 	/* The fast path must know of a binding before its domain exists. */
 	if (!b->existed)
 		llsock_store_count_binding(store, b->cgroup, b->level, 1);
-	fault_point();
+	llsock_fault_point();
 	ret = bpf_map_update_elem(STORE_FD(store, domains), &b->cgroup,
 				  &b->new_domain,
 				  b->existed ? BPF_EXIST : BPF_ANY);
@@ -438,7 +411,7 @@ static int drop_binding(struct llsock_store *store, const struct binding *b)
 	ret = before_domain_update(store);
 	if (ret)
 		return ret;
-	fault_point();
+	llsock_fault_point();
 	ret = bpf_map_delete_elem(STORE_FD(store, domains), &b->cgroup);
 	if (!ret) {
 		llsock_store_count_binding(store, b->cgroup, b->domain.level,
@@ -536,6 +509,7 @@ static int sweep_map(int fd, size_t key_size, size_t value_size,
 			memmove((char *)keys + dead++ * key_size, key,
 				key_size);
 	}
+	llsock_fault_point();
 	llsock_map_delete(fd, keys, key_size, dead);
 	free(keys);
 	free(values);

@@ -149,4 +149,19 @@ int llsock_hook_describe(const struct btf *vmlinux, const char *hook,
 int llsock_hooks_select(struct bpf_object *obj, const struct btf *vmlinux,
 			char *why, size_t size);
 
+/*
+ * Test builds only (make's llsock-faulty, for crash_test, with bind.c and
+ * load.c built with LLSOCK_FAULT_INJECTION): with LLSOCK_KILL_AT=N in the
+ * environment, the process kills itself at the Nth point where a change,
+ * a load or an unload is about to write the store or the pins, so that a
+ * test can stop them at every one. Nothing in other builds.
+ */
+#ifdef LLSOCK_FAULT_INJECTION
+void llsock_fault_point(void);
+#else
+static inline void llsock_fault_point(void)
+{
+}
+#endif
+
 #endif /* LLSOCK_INTERNAL_H */

@@ -27,6 +27,8 @@
 #include "store.h"
 
 #define BPFFS_PATH		"/sys/fs/bpf"
+/* The pin of the socket hook's link: llsock is loaded while it is there. */
+#define SOCKET_LINK_PIN		"link_socket_create"
 
 /* Default sizes, raised with llsock_load_opts. */
 #define DEFAULT_MAX_RULES	65536
@@ -97,23 +99,52 @@ static bool is_link_pin(const char *name)
 	return !strncmp(name, "link_", 5);
 }
 
+#ifdef LLSOCK_FAULT_INJECTION
+#include <signal.h>
+
+void llsock_fault_point(void)
+{
+	static long left = -1;
+
+	if (left < 0) {
+		const char *at = getenv("LLSOCK_KILL_AT");
+
+		left = at ? atol(at) : 0;
+	}
+	if (left > 0 && --left == 0)
+		raise(SIGKILL);
+}
+#endif
+
 /*
- * Removes every pin llsock may have made: links first, so that the program
- * is detached before the maps it reads go away.
+ * When unpin_all() removes a pin: first the socket hook's link, so that no
+ * policy is in force any more, for any task, before a guard goes; then the
+ * guards' links; then the maps, once no program reads them. An unload
+ * killed half-way leaves the old policies whole, or none and some guards,
+ * which the next load or unload removes.
  */
+static int unpin_rank(const char *name)
+{
+	if (!strcmp(name, SOCKET_LINK_PIN))
+		return 0;
+	return is_link_pin(name) ? 1 : 2;
+}
+
+/* Removes every pin llsock may have made, in unpin_rank() order. */
 static int unpin_all(int dir_fd)
 {
 	char names[MAX_PINS][NAME_MAX + 1];
-	int n, i, pass, ret = 0;
+	int n, i, rank, ret = 0;
 
 	/* Read the whole directory before changing it. */
 	n = read_pins(dir_fd, names);
 	if (n < 0)
 		return n;
-	for (pass = 0; pass < 2; pass++) {
+	for (rank = 0; rank < 3; rank++) {
 		for (i = 0; i < n; i++) {
-			if (is_link_pin(names[i]) != (pass == 0))
+			if (unpin_rank(names[i]) != rank)
 				continue;
+			llsock_fault_point();
 			if (unlinkat(dir_fd, names[i], 0) && !ret)
 				ret = -errno;
 		}
@@ -131,6 +162,7 @@ static int attach_and_pin(struct bpf_program *prog)
 	link = bpf_program__attach_lsm(prog);
 	if (!link)
 		return -errno;
+	llsock_fault_point();
 	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/link_%s",
 		 program_hook(prog));
 	ret = bpf_link__pin(link, path);
@@ -150,12 +182,9 @@ static int lock_for_load(int *dir_fd)
 	ret = ensure_bpffs();
 	if (ret)
 		return ret;
-	if (mkdir(LLSOCK_PIN_DIR, 0700)) {
-		if (errno == EEXIST && llsock_is_loaded())
-			return -EEXIST;
-		if (errno != EEXIST)
-			return -errno;
-	}
+	/* What a killed load or unload left is removed below. */
+	if (mkdir(LLSOCK_PIN_DIR, 0700) && errno != EEXIST)
+		return -errno;
 	*dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (*dir_fd < 0)
 		return -errno;
@@ -254,7 +283,10 @@ static int pin_maps(struct llsock_bpf *skel)
 	return 0;
 }
 
-/* The guards first: no task is restricted before the socket hook. */
+/*
+ * The guards first, the socket hook last: no task is restricted before
+ * every guard is in place, and llsock_is_loaded() says so only then.
+ */
 static int attach_all(struct llsock_bpf *skel)
 {
 	struct bpf_program *prog;
@@ -310,9 +342,10 @@ err_close_dir:
 	return ret;
 }
 
+/* The socket hook's link is pinned last (attach_all()), unpinned first. */
 bool llsock_is_loaded(void)
 {
-	return !access(LLSOCK_PIN_DIR "/link_socket_create", F_OK);
+	return !access(LLSOCK_PIN_DIR "/" SOCKET_LINK_PIN, F_OK);
 }
 
 /*
@@ -367,8 +400,10 @@ static int wait_programs_gone(const __u32 *ids, int n)
 
 int llsock_unload(void)
 {
+	char names[MAX_PINS][NAME_MAX + 1];
+	int dir_fd, ret, n, leftovers;
 	__u32 ids[MAX_PINS];
-	int dir_fd, ret, n;
+	bool loaded;
 
 	dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)
@@ -377,9 +412,16 @@ int llsock_unload(void)
 		close(dir_fd);
 		return -errno;
 	}
-	if (!llsock_is_loaded()) {
+	/*
+	 * Not loaded, but pins left by a load or an unload that was killed:
+	 * finish removing them (an unload), and say nothing was loaded only
+	 * when there was nothing at all.
+	 */
+	loaded = llsock_is_loaded();
+	leftovers = read_pins(dir_fd, names);
+	if (leftovers < 0) {
 		close(dir_fd);
-		return -ENOPKG;
+		return leftovers;
 	}
 	n = pinned_program_ids(dir_fd, ids, MAX_PINS);
 	ret = unpin_all(dir_fd);
@@ -389,5 +431,8 @@ int llsock_unload(void)
 	if (rmdir(LLSOCK_PIN_DIR) && errno != ENOENT)
 		return -errno;
 	/* Return once nothing llsock attached is enforced any more. */
-	return wait_programs_gone(ids, n);
+	ret = wait_programs_gone(ids, n);
+	if (!ret && !loaded && !leftovers)
+		ret = -ENOPKG;
+	return ret;
 }

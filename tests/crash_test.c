@@ -2,14 +2,17 @@
 /*
  * A change killed at every point where it is about to write the store:
  * llsock-faulty (llsock built with LLSOCK_FAULT_INJECTION) kills itself
- * at the Nth such point of `llsock apply` (LLSOCK_KILL_AT=N), for N = 1,
- * 2, ... until the change runs to its end. After each kill, every cgroup
- * has its old policy or its new one, checked with real sockets; after the
- * next change (llsock_gc(), as any llsock command that changes the store
- * runs it), every cgroup has the policy of the changed cgroup's domain in
- * force: the old one everywhere, or the new one everywhere. Runs as root
- * in the VM, with llsock loaded.
+ * at the Nth such point of `llsock apply` or `llsock clear`
+ * (LLSOCK_KILL_AT=N), for N = 1, 2, ... until the change runs to its end.
+ * After each kill, every cgroup has its old policy or its new one, checked
+ * with real sockets; after the next change (llsock_gc(), as any llsock
+ * command that changes the store runs it), every cgroup has the policy of
+ * the changed cgroup's domain in force: the old one everywhere, or the new
+ * one everywhere. `llsock unload` and `llsock load` are killed at each pin
+ * they remove or add the same way. Runs as root in the VM, with llsock
+ * loaded, and leaves it loaded.
  */
+#include <dirent.h>
 #include <signal.h>
 
 #include "common.h"
@@ -51,7 +54,10 @@ FIXTURE_TEARDOWN_PARENT(crash)
 #define OLD_RULE	"inet.stream.tcp"
 #define NEW_RULE	"inet.dgram.udp"
 
-enum verdict { OLD, NEW, MIXED };
+/* NONE: no policy (what clear leaves), both allowed. */
+enum verdict { OLD, NEW, NONE, MIXED };
+
+static const char *const verdict_names[] = { "old", "new", "no", "mixed" };
 
 static enum verdict verdict_in(const char *cgroup)
 {
@@ -62,11 +68,17 @@ static enum verdict verdict_in(const char *cgroup)
 		return OLD;
 	if (tcp == EACCES && !udp)
 		return NEW;
+	if (!tcp && !udp)
+		return NONE;
 	return MIXED;
 }
 
-/* llsock-faulty apply CGROUP RULES, killed at point @at: its wait status. */
-static int faulty_apply(const char *cgroup, long at)
+/*
+ * llsock-faulty ARGS (up to 4), killed at point @at: its wait status.
+ * Its output goes to /dev/null.
+ */
+static int faulty_llsock(long at, const char *a1, const char *a2,
+			 const char *a3, const char *a4)
 {
 	char kill_at[32];
 	int status;
@@ -82,8 +94,8 @@ static int faulty_apply(const char *cgroup, long at)
 		dup2(null, 1);
 		dup2(null, 2);
 		setenv("LLSOCK_KILL_AT", kill_at, 1);
-		execl("/test/llsock-faulty", "llsock", "apply", cgroup,
-		      "unix.*.*", NEW_RULE, (char *)NULL);
+		execl("/test/llsock-faulty", "llsock", a1, a2, a3, a4,
+		      (char *)NULL);
 		_exit(126);
 	}
 	if (waitpid(pid, &status, 0) != pid)
@@ -91,8 +103,25 @@ static int faulty_apply(const char *cgroup, long at)
 	return status;
 }
 
-/* About 40 kills, each with a dozen changes and 60 sockets checked. */
-TEST_F_TIMEOUT(crash, apply_killed_at_every_point, 600)
+/* The old policy, made whole by a complete change. */
+static int bind_old(char paths[][PATH_MAX])
+{
+	int i, ret;
+
+	ret = bind_rules(paths[0], "unix.*.*", OLD_RULE, NULL);
+	for (i = 1; !ret && i < NR_CGROUPS; i++)
+		ret = bind_rules(paths[i], "unix.*.*", "inet.*.*", NULL);
+	return ret;
+}
+
+/*
+ * llsock-faulty CMD on the top cgroup (with @rule, if any), killed at each
+ * point in turn until it ends: the top cgroup's domain goes from the old
+ * policy to @to.
+ */
+static void kill_change_at_every_point(struct __test_metadata *_metadata,
+				       char paths[][PATH_MAX], const char *cmd,
+				       const char *rule, enum verdict to)
 {
 	unsigned int killed = 0, old_after = 0, new_after = 0;
 	struct llsock_counters counters;
@@ -103,22 +132,18 @@ TEST_F_TIMEOUT(crash, apply_killed_at_every_point, 600)
 		enum verdict top, v;
 		int status;
 
-		/* The old policy, made whole by a complete change. */
-		ASSERT_EQ(0, bind_rules(self->paths[0], "unix.*.*", OLD_RULE,
-					NULL));
-		for (i = 1; i < NR_CGROUPS; i++)
-			ASSERT_EQ(0, bind_rules(self->paths[i], "unix.*.*",
-						"inet.*.*", NULL));
+		ASSERT_EQ(0, bind_old(paths));
 		for (i = 0; i < NR_CGROUPS; i++)
-			ASSERT_EQ(OLD, verdict_in(self->paths[i]));
+			ASSERT_EQ(OLD, verdict_in(paths[i]));
 
-		status = faulty_apply(self->paths[0], at);
+		status = faulty_llsock(at, cmd, paths[0],
+				       rule ? "unix.*.*" : NULL, rule);
 		ASSERT_LE(0, status);
 		if (WIFEXITED(status)) {
 			/* No point left to kill at: the change is done. */
 			ASSERT_EQ(0, WEXITSTATUS(status));
 			for (i = 0; i < NR_CGROUPS; i++)
-				ASSERT_EQ(NEW, verdict_in(self->paths[i]));
+				ASSERT_EQ(to, verdict_in(paths[i]));
 			break;
 		}
 		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -126,37 +151,144 @@ TEST_F_TIMEOUT(crash, apply_killed_at_every_point, 600)
 
 		/* Each cgroup: its old policy or its new one, no mix. */
 		for (i = 0; i < NR_CGROUPS; i++) {
-			v = verdict_in(self->paths[i]);
-			ASSERT_NE(MIXED, v)
+			v = verdict_in(paths[i]);
+			ASSERT_TRUE(v == OLD || v == to)
 			{
-				TH_LOG("killed at point %ld: %s has neither policy",
-				       at, self->paths[i]);
+				TH_LOG("%s killed at point %ld: %s has the %s policy",
+				       cmd, at, paths[i], verdict_names[v]);
 			}
 		}
 
 		/* The next change finishes or undoes it, everywhere alike. */
 		ASSERT_EQ(0, llsock_gc());
-		top = verdict_in(self->paths[0]);
-		ASSERT_NE(MIXED, top);
+		top = verdict_in(paths[0]);
+		ASSERT_TRUE(top == OLD || top == to);
 		for (i = 1; i < NR_CGROUPS; i++)
-			ASSERT_EQ(top, verdict_in(self->paths[i]))
+			ASSERT_EQ(top, verdict_in(paths[i]))
 			{
-				TH_LOG("killed at point %ld, then repaired: %s has the %s policy, the top cgroup the %s one",
-				       at, self->paths[i],
-				       top == OLD ? "new" : "old",
-				       top == OLD ? "old" : "new");
+				TH_LOG("%s killed at point %ld, then repaired: %s has the %s policy, the top cgroup the %s one",
+				       cmd, at, paths[i],
+				       verdict_names[verdict_in(paths[i])],
+				       verdict_names[top]);
 			}
 		old_after += top == OLD;
-		new_after += top == NEW;
+		new_after += top == to;
 		ASSERT_EQ(0, llsock_get_counters(&counters));
-		ASSERT_EQ(NR_CGROUPS, counters.bindings);
+		ASSERT_EQ(NR_CGROUPS - (to == NONE && top == NONE),
+			  counters.bindings);
 	}
-	TH_LOG("killed at %u points: %u left the old policy, %u the new one",
-	       killed, old_after, new_after);
+	TH_LOG("%s killed at %u points: %u left the old policy, %u the new one",
+	       cmd, killed, old_after, new_after);
 	ASSERT_LT(at, 1000);
 	/* The change has points before its publish and after. */
 	ASSERT_LT(0, old_after);
 	ASSERT_LT(0, new_after);
+}
+
+/* About 40 kills, each with a dozen changes and 60 sockets checked. */
+TEST_F_TIMEOUT(crash, apply_killed_at_every_point, 600)
+{
+	kill_change_at_every_point(_metadata, self->paths, "apply", NEW_RULE,
+				   NEW);
+}
+
+/* The top cgroup's layer goes: every cgroup below keeps its own. */
+TEST_F_TIMEOUT(crash, clear_killed_at_every_point, 600)
+{
+	kill_change_at_every_point(_metadata, self->paths, "clear", NULL,
+				   NONE);
+}
+
+/* How many links llsock has pinned. */
+static int pinned_links(void)
+{
+	struct dirent *entry;
+	int n = 0;
+	DIR *dir;
+
+	dir = opendir(LLSOCK_PIN_DIR);
+	if (!dir)
+		return 0;
+	while ((entry = readdir(dir)))
+		n += !strncmp(entry->d_name, "link_", 5);
+	closedir(dir);
+	return n;
+}
+
+/*
+ * An unload killed at each pin it removes leaves every policy and every
+ * guard in force, or no policy at all; the next unload removes whatever
+ * is left (0, or -ENOPKG when nothing was). A load killed at each pin it
+ * adds leaves llsock not loaded, and an unload removes what it left; the
+ * load after it (the next point's) must not find anything in its way.
+ */
+TEST_F_TIMEOUT(crash, load_and_unload_killed_at_every_point, 600)
+{
+	unsigned int unload_kills = 0, load_kills = 0, whole = 0;
+	int links, i, ret, status;
+	long at;
+
+	links = pinned_links();
+	ASSERT_LT(1, links);
+	for (at = 1; at < 1000; at++) {
+		if (!llsock_is_loaded())
+			ASSERT_EQ(0, llsock_load(NULL));
+		ASSERT_EQ(0, bind_old(self->paths));
+		status = faulty_llsock(at, "unload", NULL, NULL, NULL);
+		ASSERT_LE(0, status);
+		if (WIFEXITED(status)) {
+			ASSERT_EQ(0, WEXITSTATUS(status));
+			ASSERT_FALSE(llsock_is_loaded());
+			ASSERT_EQ(-1, access(LLSOCK_PIN_DIR, F_OK));
+			break;
+		}
+		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		unload_kills++;
+		if (llsock_is_loaded()) {
+			/* Nothing removed yet: every guard still there. */
+			ASSERT_EQ(links, pinned_links());
+			whole++;
+		}
+		for (i = 0; i < NR_CGROUPS; i++)
+			ASSERT_EQ(llsock_is_loaded() ? OLD : NONE,
+				  verdict_in(self->paths[i]))
+				TH_LOG("unload killed at point %ld: %s", at,
+				       self->paths[i]);
+		ret = llsock_unload();
+		ASSERT_TRUE(!ret || ret == -ENOPKG);
+		ASSERT_EQ(-1, access(LLSOCK_PIN_DIR, F_OK));
+		ASSERT_EQ(NONE, verdict_in(self->paths[0]));
+	}
+	ASSERT_LT(at, 1000);
+	ASSERT_LT(0, whole);
+	ASSERT_LT(whole, unload_kills);
+
+	for (at = 1; at < 1000; at++) {
+		status = faulty_llsock(at, "load", NULL, NULL, NULL);
+		ASSERT_LE(0, status);
+		if (WIFEXITED(status)) {
+			ASSERT_EQ(0, WEXITSTATUS(status));
+			ASSERT_TRUE(llsock_is_loaded());
+			ASSERT_EQ(links, pinned_links());
+			break;
+		}
+		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		load_kills++;
+		/* Loaded only once every guard is; unload removes the rest. */
+		ASSERT_FALSE(llsock_is_loaded())
+			TH_LOG("load killed at point %ld", at);
+		/* Once (it costs a whole load): so does the next load. */
+		if (load_kills == 1) {
+			ASSERT_EQ(0, llsock_load(NULL));
+			ASSERT_EQ(links, pinned_links());
+		}
+		ret = llsock_unload();
+		ASSERT_TRUE(!ret || ret == -ENOPKG);
+		ASSERT_EQ(-1, access(LLSOCK_PIN_DIR, F_OK));
+	}
+	ASSERT_LT(at, 1000);
+	TH_LOG("unload killed at %u points (%u with every policy left), load at %u",
+	       unload_kills, whole, load_kills);
 }
 
 TEST_HARNESS_MAIN

@@ -112,15 +112,17 @@ $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
 
-# llsock with LLSOCK_FAULT_INJECTION in loader/bind.c, for crash_test.
-$(BUILD)/faulty/bind.o: loader/bind.c $(BUILD)/llsock.skel.h
+# llsock with LLSOCK_FAULT_INJECTION in loader/bind.c and load.c, for
+# crash_test.
+FAULTY_OBJS	:= $(BUILD)/faulty/bind.o $(BUILD)/faulty/load.o
+$(FAULTY_OBJS): $(BUILD)/faulty/%.o: loader/%.c $(BUILD)/llsock.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(DEPFLAGS) \
 		-DLLSOCK_FAULT_INJECTION -c $< -o $@
 
-$(BUILD)/static/tests/llsock-faulty: $(CLI_OBJS) $(BUILD)/faulty/bind.o \
-				     $(filter-out $(BUILD)/lib/bind.o,$(LIB_OBJS))
+$(BUILD)/static/tests/llsock-faulty: $(CLI_OBJS) $(FAULTY_OBJS) \
+		$(filter-out $(FAULTY_OBJS:$(BUILD)/faulty/%=$(BUILD)/lib/%),$(LIB_OBJS))
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
