@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "kselftest_harness.h"
 #include "libllsock.h"
 #include "cgroups.h"
@@ -167,6 +169,28 @@ static inline const char *llsock_bin(void)
 	const char *bin = getenv("LLSOCK");
 
 	return bin ? bin : "llsock";
+}
+
+/* Whether a BPF program whose name starts with @prefix is loaded. */
+static inline bool program_loaded(const char *prefix)
+{
+	struct bpf_prog_info info;
+	__u32 id = 0, len;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    !strncmp(info.name, prefix, strlen(prefix)))
+			found = true;
+		close(fd);
+	}
+	return found;
 }
 
 /* Runs @fn in a child process and returns its exit status (or 128+sig). */

@@ -69,28 +69,6 @@ static int llsock_err(const char *args, char *err, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Whether a BPF program whose name starts with @prefix is loaded. */
-static bool program_loaded(const char *prefix)
-{
-	struct bpf_prog_info info;
-	__u32 id = 0, len;
-	bool found = false;
-	int fd;
-
-	while (!found && !bpf_prog_get_next_id(id, &id)) {
-		fd = bpf_prog_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    !strncmp(info.name, prefix, strlen(prefix)))
-			found = true;
-		close(fd);
-	}
-	return found;
-}
-
 TEST_F(lifecycle, load_twice)
 {
 	ASSERT_TRUE(llsock_is_loaded());
