@@ -369,6 +369,16 @@ expect_out "$policy_rules"
 expect_err_empty
 end_test
 
+for preset in policies/*.policy; do
+	begin "the preset $preset is a valid policy, and says what it breaks"
+	ll check --file "$preset"
+	expect_rc 0
+	expect_err_empty
+	grep -q '^# What it breaks: ' "$preset" ||
+		problem "expected a line '# What it breaks: ' in $preset"
+	end_test
+done
+
 begin "check -f POLICY RULE: the policy's rules, then the rule"
 ll check -f "$tmp/policy" packet.raw.all
 expect_rc 0

@@ -297,6 +297,103 @@ static int run_llsock(char *const *args, const char *env)
 
 #define LLSOCK(...) run_llsock((char *[]){ __VA_ARGS__, NULL }, NULL)
 
+/* A request, and whether a preset allows it. */
+struct preset_case {
+	int family, type, protocol;
+	bool allowed;
+};
+
+#define ALLOW(f, t, p)	{ f, t, p, true }
+#define DENY(f, t, p)	{ f, t, p, false }
+
+static const struct preset_case container_default[] = {
+	ALLOW(AF_UNIX, SOCK_STREAM, 0), ALLOW(AF_UNIX, SOCK_DGRAM, 0),
+	ALLOW(AF_INET, SOCK_STREAM, 0), ALLOW(AF_INET, SOCK_STREAM, IPPROTO_TCP),
+	ALLOW(AF_INET, SOCK_DGRAM, IPPROTO_UDP), ALLOW(AF_INET, SOCK_DGRAM, IPPROTO_ICMP),
+	ALLOW(AF_INET6, SOCK_STREAM, IPPROTO_TCP), ALLOW(AF_INET6, SOCK_DGRAM, 0),
+	ALLOW(AF_NETLINK, SOCK_RAW, 0 /* NETLINK_ROUTE */),
+	DENY(AF_ALG, SOCK_SEQPACKET, 0), DENY(AF_RDS, SOCK_SEQPACKET, 0),
+	DENY(AF_KEY, SOCK_RAW, 2 /* PF_KEY_V2 */), DENY(AF_VSOCK, SOCK_STREAM, 0),
+	DENY(AF_INET, SOCK_RAW, IPPROTO_ICMP), DENY(AF_INET6, SOCK_RAW, IPPROTO_RAW),
+	DENY(AF_PACKET, SOCK_RAW, 0x0300 /* htons(ETH_P_ALL) */),
+	DENY(AF_NETLINK, SOCK_RAW, 6 /* NETLINK_XFRM */),
+	DENY(AF_NETLINK, SOCK_RAW, 12 /* NETLINK_NETFILTER */),
+	DENY(AF_NETLINK, SOCK_RAW, 4 /* NETLINK_SOCK_DIAG */),
+	DENY(AF_TIPC, SOCK_RDM, 0),
+};
+
+static const struct preset_case web[] = {
+	ALLOW(AF_UNIX, SOCK_STREAM, 0), ALLOW(AF_UNIX, SOCK_DGRAM, 0),
+	ALLOW(AF_INET, SOCK_STREAM, 0), ALLOW(AF_INET, SOCK_STREAM, IPPROTO_TCP),
+	ALLOW(AF_INET6, SOCK_STREAM, 0), ALLOW(AF_INET6, SOCK_STREAM, IPPROTO_TCP),
+	DENY(AF_INET, SOCK_DGRAM, 0), DENY(AF_INET6, SOCK_DGRAM, IPPROTO_UDP),
+	DENY(AF_INET, SOCK_STREAM, IPPROTO_SCTP), DENY(AF_NETLINK, SOCK_RAW, 0),
+	DENY(AF_ALG, SOCK_SEQPACKET, 0), DENY(AF_PACKET, SOCK_DGRAM, 0),
+};
+
+static const struct preset_case none[] = {
+	DENY(AF_UNIX, SOCK_STREAM, 0), DENY(AF_UNIX, SOCK_DGRAM, 0),
+	DENY(AF_INET, SOCK_STREAM, 0), DENY(AF_INET6, SOCK_DGRAM, 0),
+	DENY(AF_NETLINK, SOCK_RAW, 0),
+};
+
+/*
+ * The presets in policies/ (in the VM: /test/policies) allow and deny
+ * what their comments say, applied with the command as an operator would.
+ */
+TEST_F(policy, presets_do_what_they_say)
+{
+	static const struct {
+		const char *name;
+		const struct preset_case *cases;
+		size_t n;
+	} presets[] = {
+		{ "container-default", container_default, ARRAY_SIZE(container_default) },
+		{ "web", web, ARRAY_SIZE(web) },
+		{ "none", none, ARRAY_SIZE(none) },
+	};
+	static const char ping_range[] = "/proc/sys/net/ipv4/ping_group_range";
+	char file[PATH_MAX], saved[64] = "";
+	unsigned int p;
+	size_t i;
+	FILE *f;
+
+	/*
+	 * ICMP echo sockets: the kernel's own EACCES unless the caller's
+	 * group is in ping_group_range. Let every group in, for this test.
+	 */
+	f = fopen(ping_range, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(saved, sizeof(saved), f));
+	fclose(f);
+	f = fopen(ping_range, "w");
+	ASSERT_NE(NULL, f);
+	ASSERT_LT(0, fprintf(f, "0 2147483647\n"));
+	ASSERT_EQ(0, fclose(f));
+	for (p = 0; p < ARRAY_SIZE(presets); p++) {
+		snprintf(file, sizeof(file), "/test/policies/%s.policy",
+			 presets[p].name);
+		ASSERT_EQ(0, LLSOCK("apply", self->a, "--file", file));
+		for (i = 0; i < presets[p].n; i++) {
+			const struct preset_case *c = &presets[p].cases[i];
+			int err = errno_in(self->a, c->family, c->type,
+					   c->protocol);
+
+			EXPECT_EQ(c->allowed, err != EACCES)
+			{
+				TH_LOG("%s: socket(%d, %d, %d): %s", presets[p].name,
+				       c->family, c->type, c->protocol,
+				       strerror(err));
+			}
+		}
+	}
+	f = fopen(ping_range, "w");
+	ASSERT_NE(NULL, f);
+	fputs(saved, f);
+	fclose(f);
+	ASSERT_EQ(0, LLSOCK("clear", self->a));
+}
+
 TEST_F(policy, cli_apply_outlives_command)
 {
 	ASSERT_EQ(0, LLSOCK("apply", self->a, "unix.dgram.0", "inet.stream.tcp"));

@@ -170,7 +170,7 @@ VM_APPEND_ARG	= $(if $(strip $(VM_APPEND)),--append ' $(strip $(VM_APPEND))')
 VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
 VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32 \
-		  $(BUILD)/static/tests/llsock-faulty
+		  $(BUILD)/static/tests/llsock-faulty policies
 # KERNEL's name when it is one of kernel/'s builds, else empty.
 VM_PATCHED	= $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL)))
 VM_DEPS		= $(VM_FILES) $(if $(VM_PATCHED),kernel-$(VM_PATCHED) \
