@@ -95,6 +95,19 @@ struct {
 } llsock_stats SEC(".maps");
 
 /*
+ * Per bound cgroup, made by the loader before the cgroup's domain is
+ * published and deleted after its binding goes: a program only counts
+ * into an entry that is there. max_entries: the bindings' (load.c).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct llsock_cgroup_stats);
+} llsock_cgroup_stats SEC(".maps");
+
+/*
  * Never read by a program: the loader updates it to wait for an RCU grace
  * period, after which no program still reads a domain it replaced.
  */
@@ -222,7 +235,10 @@ static __always_inline struct llsock_domain *current_domain(void)
 	return NULL;
 }
 
-static __always_inline void count_denial(bool escape, bool lost)
+/* What is counted: a request denied, an escape denied, or an audit. */
+enum count_kind { COUNT_DENIED, COUNT_ESCAPE, COUNT_AUDITED };
+
+static __always_inline void count_denial(enum count_kind kind, bool lost)
 {
 	struct llsock_stats *stats;
 	__u32 zero = 0;
@@ -230,34 +246,51 @@ static __always_inline void count_denial(bool escape, bool lost)
 	stats = bpf_map_lookup_elem(&llsock_stats, &zero);
 	if (!stats)
 		return;
-	if (escape)
+	if (kind == COUNT_ESCAPE)
 		stats->escapes_denied++;
+	else if (kind == COUNT_AUDITED)
+		stats->audited++;
 	else
 		stats->denied++;
 	if (lost)
 		stats->events_lost++;
 }
 
+/*
+ * A denial, or with @audit a request that only audit layers would have
+ * denied: the event names the first layer of @missing.
+ */
 static __always_inline void report_denial(const struct llsock_domain *domain,
 					  __u16 missing, int family, int type,
-					  int protocol)
+					  int protocol, bool audit)
 {
+	enum count_kind kind = audit ? COUNT_AUDITED : COUNT_DENIED;
+	struct llsock_cgroup_stats *cstats;
 	struct llsock_event *event;
-	__u64 pid_tgid;
+	__u64 pid_tgid, cgroup;
 	int layer;
 
-	event = bpf_ringbuf_reserve(&llsock_events, sizeof(*event), 0);
-	if (!event) {
-		count_denial(false, true);
-		return;
-	}
 	layer = lowest_bit(missing);
 	/* Older verifiers lose the bound through lowest_bit(): restate it. */
 	barrier_var(layer);
 	layer &= LLSOCK_MAX_LAYERS - 1;
+	cgroup = domain->cgroup[layer];
+	cstats = bpf_map_lookup_elem(&llsock_cgroup_stats, &cgroup);
+	if (cstats) {
+		if (audit)
+			cstats->audited++;
+		else
+			cstats->denied++;
+	}
+
+	event = bpf_ringbuf_reserve(&llsock_events, sizeof(*event), 0);
+	if (!event) {
+		count_denial(kind, true);
+		return;
+	}
 	pid_tgid = bpf_get_current_pid_tgid();
 	event->cgroup = bpf_get_current_cgroup_id();
-	event->layer_cgroup = domain->cgroup[layer];
+	event->layer_cgroup = cgroup;
 	event->pid = pid_tgid >> 32;
 	event->tid = (__u32)pid_tgid;
 	event->uid = (__u32)bpf_get_current_uid_gid();
@@ -268,11 +301,11 @@ static __always_inline void report_denial(const struct llsock_domain *domain,
 	event->nr_layers = domain->nr_layers;
 	event->flavour = domain->canonical & (1U << layer) ?
 				 LLSOCK_FLAVOUR_PERMISSION : LLSOCK_FLAVOUR_V4;
-	event->pad = 0;
+	event->audit = audit;
 	event->pad2 = 0;
 	bpf_get_current_comm(event->comm, sizeof(event->comm));
 	bpf_ringbuf_submit(event, 0);
-	count_denial(false, false);
+	count_denial(kind, false);
 }
 
 /* The layers allowing @protocol in the merged entry @rule of @key. */
@@ -341,7 +374,7 @@ LLSOCK_LSM(socket_create, llsock_socket_create,
 	   int family, int type, int protocol, int kern)
 {
 	struct llsock_domain *domain;
-	__u16 required, canonical, allowed = 0;
+	__u16 required, canonical, missing, allowed = 0;
 	__s32 cfamily = family, ctype = type, cprotocol = protocol;
 
 	/* Sockets the kernel creates for itself are never restricted. */
@@ -375,8 +408,18 @@ LLSOCK_LSM(socket_create, llsock_socket_create,
 	if ((allowed & required) == required)
 		return 0;
 
-	report_denial(domain, required & ~allowed, family, type, protocol);
-	return -EACCES;
+	/*
+	 * Missing layers decide only when they enforce; audit layers report
+	 * what they would have denied, and only when nothing denies it.
+	 */
+	missing = required & ~allowed;
+	if (missing & ~domain->audit) {
+		report_denial(domain, missing & ~domain->audit, family, type,
+			      protocol, false);
+		return -EACCES;
+	}
+	report_denial(domain, missing, family, type, protocol, true);
+	return 0;
 }
 
 /*
@@ -387,7 +430,7 @@ LLSOCK_LSM(socket_create, llsock_socket_create,
 
 static __always_inline void count_escape(void)
 {
-	count_denial(true, false);
+	count_denial(COUNT_ESCAPE, false);
 }
 
 /* The cgroup a domain belongs to: the deepest bound cgroup of its path. */

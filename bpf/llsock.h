@@ -124,7 +124,11 @@ struct llsock_domain {
 	 * whose rules are looked up by canonical key.
 	 */
 	__u16 canonical;
-	__u16 pad;
+	/**
+	 * @audit: bit i set when layer i is bound in audit mode: it denies
+	 * nothing, and what it would deny is reported as an audit event.
+	 */
+	__u16 audit;
 	__u32 pad2;
 	/** @ruleset: ruleset id of each layer. */
 	__u32 ruleset[LLSOCK_MAX_LAYERS];
@@ -195,8 +199,13 @@ struct llsock_ruleset_info {
 	__u64 handled;
 	__u32 nr_rules;
 	/** @flavour: enum llsock_flavour. */
-	__u32 flavour;
+	__u16 flavour;
+	/** @flags: LLSOCK_RULESET_AUDIT, or 0. */
+	__u16 flags;
 };
+
+/* The layer of this ruleset's binding is in audit mode. */
+#define LLSOCK_RULESET_AUDIT	1
 
 /** struct llsock_ruleset_rule_key - key of llsock_ruleset_rules */
 struct llsock_ruleset_rule_key {
@@ -226,7 +235,11 @@ struct llsock_event {
 	__u8 nr_layers;
 	/** @flavour: that layer's enum llsock_flavour. */
 	__u8 flavour;
-	__u8 pad;
+	/**
+	 * @audit: 1 when the request was allowed and only audit layers
+	 * would have denied it (@layer is the first of them); 0 for a denial.
+	 */
+	__u8 audit;
 	__u32 pad2;
 	char comm[16];
 };
@@ -236,6 +249,8 @@ struct llsock_stats {
 	__u64 denied;
 	__u64 events_lost;
 	__u64 escapes_denied;
+	/** @audited: requests allowed that audit layers would have denied. */
+	__u64 audited;
 };
 
 _Static_assert(sizeof(struct llsock_state) ==
@@ -258,7 +273,18 @@ _Static_assert(sizeof(struct llsock_ruleset_rule_key) == 20,
 	       "struct llsock_ruleset_rule_key has implicit padding");
 _Static_assert(sizeof(struct llsock_event) == 64,
 	       "struct llsock_event has implicit padding");
-_Static_assert(sizeof(struct llsock_stats) == 24,
+/**
+ * struct llsock_cgroup_stats - value of the per-CPU llsock_cgroup_stats,
+ *	keyed by the id of a bound cgroup: what its layer did
+ */
+struct llsock_cgroup_stats {
+	/** @denied: requests it was the first layer to deny. */
+	__u64 denied;
+	/** @audited: requests it would have denied first, in audit mode. */
+	__u64 audited;
+};
+
+_Static_assert(sizeof(struct llsock_stats) == 32,
 	       "struct llsock_stats has implicit padding");
 
 #ifdef __BPF__

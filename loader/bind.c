@@ -91,6 +91,8 @@ static int plan_domain(struct llsock_store *store, const struct snapshot *snap,
 		if (!layer->ruleset)
 			return -EUCLEAN;	/* a domain without its ruleset */
 		layers[n] = layer->ruleset;
+		if (layer->ruleset->audit)
+			domain->audit |= 1U << n;
 		domain->ruleset[n] = layer->ruleset_id;
 		domain->cgroup[n] = layer->cgroup;
 		n++;
@@ -245,6 +247,7 @@ static int write_ruleset(struct llsock_store *store,
 		.handled = ruleset->handled,
 		.nr_rules = ruleset->nr_rules,
 		.flavour = ruleset->flavour,
+		.flags = ruleset->audit ? LLSOCK_RULESET_AUDIT : 0,
 	};
 	struct stored_rule {
 		struct llsock_ruleset_rule_key key;
@@ -370,9 +373,15 @@ static int publish_domain(struct llsock_store *store, const struct binding *b)
 	if (ret)
 		return ret;
 	llsock_fault_point();
-	/* The fast path must know of a binding before its domain exists. */
-	if (!b->existed)
+	/*
+	 * The fast path must know of a binding before its domain exists;
+	 * its counters are there from its first request on (without them,
+	 * only the per-cgroup metrics miss it: not worth failing for).
+	 */
+	if (!b->existed) {
+		llsock_store_cgroup_stats_make(store, b->cgroup);
 		llsock_store_count_binding(store, b->cgroup, b->level, 1);
+	}
 	llsock_fault_point();
 	ret = bpf_map_update_elem(STORE_FD(store, domains), &b->cgroup,
 				  &b->new_domain,
@@ -549,6 +558,10 @@ static int sweep(struct llsock_store *store)
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, rulesets), sizeof(__u32),
 				sizeof(struct llsock_ruleset_info), &rulesets);
+	if (!ret) {
+		qsort(cgroups, n, sizeof(*cgroups), llsock_compare_u64);
+		ret = llsock_store_cgroup_stats_sweep(store, cgroups, n);
+	}
 	free(tables.ids);
 	free(rulesets.ids);
 	free(cgroups);
@@ -625,12 +638,14 @@ int llsock_bind_cgroup_fd_opts(const struct llsock_ruleset *ruleset,
 
 	if (!ruleset)
 		return -EBADF;
-	if (opts && opts->sz < sizeof(*opts))
+	if (opts && (opts->sz < sizeof(*opts) ||
+		     opts->flags & ~LLSOCK_BIND_AUDIT))
 		return -EINVAL;
 	ret = llsock_ruleset_copy(ruleset, &normalized);
 	if (ret)
 		return ret;
 	llsock_ruleset_normalize(normalized);
+	normalized->audit = opts && opts->flags & LLSOCK_BIND_AUDIT;
 	ret = change_for_fd(cgroup_fd, normalized, &change);
 	change.use = opts;
 	/*

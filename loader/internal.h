@@ -8,6 +8,8 @@
 
 struct llsock_ruleset {
 	enum llsock_flavour flavour;
+	/* Bound in audit mode (llsock_bind_opts' LLSOCK_BIND_AUDIT). */
+	bool audit;
 	/* handled_access_socket (v4) or handled_permissions. */
 	__u64 handled;
 	size_t nr_rules;

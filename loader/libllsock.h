@@ -189,14 +189,24 @@ int llsock_bind_cgroup(const struct llsock_ruleset *ruleset,
 int llsock_bind_cgroup_fd(const struct llsock_ruleset *ruleset, int cgroup_fd);
 
 /*
- * What a binding change leaves in force, as the limits count it: set by
- * llsock_bind_cgroup_fd_opts() once the change is planned, whether it then
- * succeeds or a limit stops it. Compare with struct llsock_limits.
+ * How to bind (@flags), and what the change leaves in force, as the limits
+ * count it: set by llsock_bind_cgroup_fd_opts() once the change is
+ * planned, whether it then succeeds or a limit stops it. Compare with
+ * struct llsock_limits.
+ *
+ * LLSOCK_BIND_AUDIT binds the layer in audit mode: it denies nothing, and
+ * each request it would have denied, when no other layer denies it, is
+ * reported as an event with @audit set (and counted as audited). Binding
+ * the cgroup again without it enforces the same way as any replacement:
+ * each task sees the audit layer or the enforcing one, never neither.
  */
+#define LLSOCK_BIND_AUDIT	(1U << 0)
+
 struct llsock_bind_opts {
 	size_t sz;			/* sizeof(struct llsock_bind_opts) */
-	__u64 rule_entries;		/* out: summed over every domain's layers */
+	__u32 flags;			/* in: LLSOCK_BIND_AUDIT or 0 */
 	__u32 bindings;			/* out: bound cgroups */
+	__u64 rule_entries;		/* out: summed over every domain's layers */
 };
 
 int llsock_bind_cgroup_fd_opts(const struct llsock_ruleset *ruleset,
@@ -245,10 +255,18 @@ int llsock_gc(void);
 struct llsock_layer_info {
 	__u64 cgroup_id;
 	struct llsock_ruleset *ruleset;
+	bool audit;			/* bound in audit mode */
 };
 
 struct llsock_binding_info {
 	__u64 cgroup_id;
+	/*
+	 * What this cgroup's own layer did since it was bound: requests it
+	 * was the first layer to deny, and those it would have denied first
+	 * in audit mode. Of this cgroup's binding, also when it is inherited.
+	 */
+	__u64 denied;
+	__u64 audited;
 	unsigned int level;
 	unsigned int nr_layers;
 	struct llsock_layer_info layers[LLSOCK_MAX_LAYERS];	/* root first */
@@ -327,6 +345,7 @@ struct llsock_counters {
 	__u64 denied;
 	__u64 events_lost;
 	__u64 escapes_denied;
+	__u64 audited;			/* allowed, that audit layers would deny */
 	__u32 bindings;
 	__u32 rule_entries;
 	__u32 max_rules;

@@ -242,6 +242,9 @@ static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
 	bpf_map__set_max_entries(skel->maps.llsock_ruleset_rules,
 				 2 * max_rules);
 	bpf_map__set_max_entries(skel->maps.llsock_domains, max_bindings);
+	/* Room for those of removed cgroups, until the next sweep. */
+	bpf_map__set_max_entries(skel->maps.llsock_cgroup_stats,
+				 2 * max_bindings);
 	/* Room for the old and the new ruleset of each binding meanwhile. */
 	bpf_map__set_max_entries(skel->maps.llsock_rulesets,
 				 2 * max_bindings);

@@ -21,6 +21,8 @@ static int fill_info(const struct snapshot *snap, const struct binding *b,
 
 	memset(info, 0, sizeof(*info));
 	info->cgroup_id = b->cgroup;
+	info->denied = b->stats.denied;
+	info->audited = b->stats.audited;
 	info->level = b->domain.level;
 	info->nr_layers = b->domain.nr_layers;
 	for (i = 0; i < info->nr_layers && i < LLSOCK_MAX_LAYERS; i++) {
@@ -37,6 +39,7 @@ static int fill_info(const struct snapshot *snap, const struct binding *b,
 			llsock_binding_info_free(info);
 			return ret;
 		}
+		info->layers[i].audit = ruleset->audit;
 	}
 	return 0;
 }
@@ -128,6 +131,7 @@ static int read_stats(struct llsock_store *store,
 		counters->denied += stats[i].denied;
 		counters->events_lost += stats[i].events_lost;
 		counters->escapes_denied += stats[i].escapes_denied;
+		counters->audited += stats[i].audited;
 	}
 	free(stats);
 	return ret;

@@ -351,6 +351,7 @@ int llsock_ruleset_copy(const struct llsock_ruleset *src,
 		       src->nr_rules * sizeof(*new->rules));
 	}
 	new->nr_rules = new->capacity = src->nr_rules;
+	new->audit = src->audit;
 	*dst = new;
 	return 0;
 }

@@ -85,8 +85,9 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 		struct stored_ruleset *stored = &snap->rulesets[i];
 
 		stored->id = ids[i];
-		if (infos[i].flavour != LLSOCK_FLAVOUR_V4 &&
-		    infos[i].flavour != LLSOCK_FLAVOUR_PERMISSION) {
+		if ((infos[i].flavour != LLSOCK_FLAVOUR_V4 &&
+		     infos[i].flavour != LLSOCK_FLAVOUR_PERMISSION) ||
+		    infos[i].flags & ~LLSOCK_RULESET_AUDIT) {
 			ret = -EUCLEAN;
 			goto out;
 		}
@@ -97,6 +98,7 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 			ret = -ENOMEM;
 			goto out;
 		}
+		stored->ruleset->audit = infos[i].flags & LLSOCK_RULESET_AUDIT;
 		snap->nr_rulesets++;
 	}
 
@@ -208,12 +210,17 @@ out:
 int llsock_snapshot_read(struct snapshot *snap)
 {
 	struct llsock_store store;
+	size_t i;
 	int ret;
 
 	ret = llsock_store_open(&store, false);
 	if (ret)
 		return ret;
 	ret = llsock_snapshot_load(&store, snap, false);
+	/* The counters of each binding's own layer, when there are some. */
+	for (i = 0; !ret && i < snap->nr_bindings; i++)
+		llsock_store_cgroup_stats_read(&store, snap->bindings[i].cgroup,
+					       &snap->bindings[i].stats);
 	llsock_store_close(&store);
 	return ret;
 }

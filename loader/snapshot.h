@@ -40,6 +40,8 @@ struct binding {
 	bool affected;
 	struct llsock_domain new_domain;
 	struct llsock_table table;
+	/* Read by llsock_snapshot_read() only. */
+	struct llsock_cgroup_stats stats;
 };
 
 struct stored_ruleset {

@@ -352,3 +352,79 @@ void llsock_map_delete(int fd, const void *keys, size_t key_size,
 		count -= n;
 	}
 }
+
+/* Each CPU's struct llsock_cgroup_stats, zeroed: free() it. */
+static struct llsock_cgroup_stats *cgroup_stats_buffer(int *nr_cpus)
+{
+	*nr_cpus = libbpf_num_possible_cpus();
+	if (*nr_cpus <= 0)
+		return NULL;
+	return calloc(*nr_cpus, sizeof(struct llsock_cgroup_stats));
+}
+
+int llsock_store_cgroup_stats_make(struct llsock_store *store, __u64 cgroup)
+{
+	struct llsock_cgroup_stats *zero;
+	int nr_cpus, ret;
+
+	zero = cgroup_stats_buffer(&nr_cpus);
+	if (!zero)
+		return -ENOMEM;
+	ret = bpf_map_update_elem(STORE_FD(store, cgroup_stats), &cgroup, zero,
+				  BPF_NOEXIST);
+	free(zero);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+int llsock_store_cgroup_stats_read(struct llsock_store *store, __u64 cgroup,
+				   struct llsock_cgroup_stats *stats)
+{
+	struct llsock_cgroup_stats *cpus;
+	int nr_cpus, i, ret;
+
+	memset(stats, 0, sizeof(*stats));
+	cpus = cgroup_stats_buffer(&nr_cpus);
+	if (!cpus)
+		return -ENOMEM;
+	ret = bpf_map_lookup_elem(STORE_FD(store, cgroup_stats), &cgroup, cpus);
+	for (i = 0; !ret && i < nr_cpus; i++) {
+		stats->denied += cpus[i].denied;
+		stats->audited += cpus[i].audited;
+	}
+	free(cpus);
+	return ret;
+}
+
+int llsock_compare_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int llsock_store_cgroup_stats_sweep(struct llsock_store *store,
+				    const __u64 *bound, size_t n)
+{
+	int fd = STORE_FD(store, cgroup_stats), nr_cpus;
+	size_t count, i, dead = 0;
+	__u64 *keys;
+	void *values;
+	int ret;
+
+	nr_cpus = libbpf_num_possible_cpus();
+	if (nr_cpus <= 0)
+		return -EINVAL;
+	ret = llsock_map_dump(fd, sizeof(*keys),
+			      nr_cpus * sizeof(struct llsock_cgroup_stats),
+			      (void **)&keys, &values, &count);
+	if (ret)
+		return ret;
+	for (i = 0; i < count; i++)
+		if (!bsearch(&keys[i], bound, n, sizeof(*bound),
+			     llsock_compare_u64))
+			keys[dead++] = keys[i];
+	llsock_map_delete(fd, keys, sizeof(*keys), dead);
+	free(keys);
+	free(values);
+	return 0;
+}

@@ -62,8 +62,23 @@ int llsock_store_recount(struct llsock_store *store);
 void llsock_store_count_binding(struct llsock_store *store, __u64 cgroup,
 				int level, int delta);
 
+/*
+ * Per bound cgroup counters (llsock_cgroup_stats): made zero, if missing,
+ * before the cgroup's first domain is published; read, summed over CPUs
+ * (-ENOENT when there are none); and those of cgroups that are not in
+ * @bound (@n ids, sorted) deleted.
+ */
+int llsock_store_cgroup_stats_make(struct llsock_store *store, __u64 cgroup);
+int llsock_store_cgroup_stats_read(struct llsock_store *store, __u64 cgroup,
+				   struct llsock_cgroup_stats *stats);
+int llsock_store_cgroup_stats_sweep(struct llsock_store *store,
+				    const __u64 *bound, size_t n);
+
 /* Returns once no BPF program can still read a value replaced before. */
 int llsock_store_sync(struct llsock_store *store);
+
+/* qsort() and bsearch() order of __u64s. */
+int llsock_compare_u64(const void *a, const void *b);
 
 /* Reads a whole hash map into arrays of keys and values (freed by caller). */
 int llsock_map_dump(int fd, size_t key_size, size_t value_size, void **keys,

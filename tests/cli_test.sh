@@ -379,6 +379,19 @@ for preset in policies/*.policy; do
 	end_test
 done
 
+begin "metrics with an argument is a usage error"
+ll metrics extra
+expect_rc 1
+expect_err_has 'llsock: unexpected argument "extra"'
+expect_out_empty
+end_test
+
+begin "apply --help tells of --audit"
+ll apply --help
+expect_rc 0
+expect_out_has '--audit'
+end_test
+
 begin "check -f POLICY RULE: the policy's rules, then the rule"
 ll check -f "$tmp/policy" packet.raw.all
 expect_rc 0
@@ -867,6 +880,12 @@ for args in "show" "show --json" "unload" "monitor --timeout 1" "monitor --json 
 		end_test
 	fi
 done
+
+if not_loaded "not loaded: metrics says so, in the Prometheus format" metrics; then
+	expect_rc 0
+	expect_out $'# HELP llsock_loaded 1 when llsock is loaded and enforcing.\n# TYPE llsock_loaded gauge\nllsock_loaded 0'
+	end_test
+fi
 
 if not_loaded "not loaded: run fails, says to run llsock load, leaves no cgroup" \
 	run --allow 'unix.*.*' -- true; then

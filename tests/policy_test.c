@@ -682,6 +682,121 @@ TEST_F(policy, denial_event)
 	ASSERT_EQ(st.st_ino, w.found.layer_cgroup);
 }
 
+/* socket(@family, @type, @protocol) once, in @cgroup: its errno. */
+struct request_in {
+	const char *cgroup;
+	int family, type, protocol;
+};
+
+static int request_once(void *arg)
+{
+	const struct request_in *r = arg;
+
+	if (enter_cgroup(r->cgroup))
+		return 255;
+	prctl(PR_SET_NAME, "llsock-audit");
+	return try_socket(r->family, r->type, r->protocol);
+}
+
+/*
+ * Runs @r in a child and waits for the event it caused (@w->seen), if
+ * any within a second: the child's errno.
+ */
+static int request_event(struct request_in *r, struct denial_wait *w)
+{
+	int status;
+
+	memset(w, 0, sizeof(*w));
+	/* Drop the events of earlier requests. */
+	llsock_monitor(match_denial, w, 0, NULL);
+	w->pid = fork();
+	if (w->pid < 0)
+		return -1;
+	if (w->pid == 0)
+		_exit(request_once(r));
+	if (waitpid(w->pid, &status, 0) != w->pid || !WIFEXITED(status))
+		return -1;
+	llsock_monitor(match_denial, w, 1000, NULL);
+	return WEXITSTATUS(status);
+}
+
+/* EPERM when the guard keeps this task from bpf(2), else 0. */
+static int bpf_refused(void *arg)
+{
+	struct llsock_probe probe;
+
+	llsock_probe(&probe);
+	return probe.bpf_denied ? EPERM : 0;
+}
+
+/*
+ * A layer applied with --audit denies nothing and reports what it would
+ * deny, when no enforcing layer denies it first; applying it again
+ * without --audit enforces it.
+ */
+TEST_F(policy, audit_layer_reports_and_denies_nothing)
+{
+	struct request_in tcp = { self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP };
+	struct request_in udp = { self->a, AF_INET, SOCK_DGRAM, IPPROTO_UDP };
+	struct llsock_counters before, after;
+	struct llsock_binding_info info;
+	struct denial_wait w;
+	char alone[PATH_MAX];
+	bool inherited;
+
+	/* t enforces unix and TCP; a audits unix only. */
+	ASSERT_EQ(0, bind_rules(self->t, "unix.*.*", "inet.stream.*", NULL));
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "--audit", "unix.*.*"));
+	ASSERT_EQ(0, llsock_get_binding(self->a, &info, &inherited));
+	ASSERT_EQ(2, info.nr_layers);
+	ASSERT_FALSE(info.layers[0].audit);
+	ASSERT_TRUE(info.layers[1].audit);
+	llsock_binding_info_free(&info);
+	ASSERT_EQ(0, llsock_get_counters(&before));
+
+	/* Only the audit layer would deny TCP: allowed, reported. */
+	ASSERT_EQ(0, request_event(&tcp, &w));
+	ASSERT_TRUE(w.seen);
+	ASSERT_EQ(1, w.found.audit);
+	ASSERT_EQ(1, w.found.layer);
+	ASSERT_EQ(AF_INET, w.found.family);
+	ASSERT_EQ(IPPROTO_TCP, w.found.protocol);
+	ASSERT_STREQ("llsock-audit", w.found.comm);
+
+	/* t denies UDP: a denial of layer 1, and no audit event. */
+	ASSERT_EQ(EACCES, request_event(&udp, &w));
+	ASSERT_TRUE(w.seen);
+	ASSERT_EQ(0, w.found.audit);
+	ASSERT_EQ(0, w.found.layer);
+
+	/* What both allow: no event at all. */
+	tcp.family = AF_UNIX;
+	tcp.protocol = 0;
+	ASSERT_EQ(0, request_event(&tcp, &w));
+	ASSERT_FALSE(w.seen);
+
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.audited + 1, after.audited);
+	ASSERT_EQ(before.denied + 1, after.denied);
+
+	/* An audit layer alone: nothing denied, the guards in force. */
+	snprintf(alone, sizeof(alone), "%s/alone", self->cg.path);
+	ASSERT_EQ(0, mkdir(alone, 0755));
+	ASSERT_EQ(0, LLSOCK("apply", alone, "--audit"));
+	ASSERT_EQ(0, errno_in(alone, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, errno_in(alone, AF_UNIX, SOCK_DGRAM, 0));
+	ASSERT_EQ(EPERM, run_in(alone, bpf_refused, NULL));
+
+	/* Enforced: the same rules now deny TCP, in a and below. */
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "unix.*.*"));
+	ASSERT_EQ(0, llsock_get_binding(self->a, &info, &inherited));
+	ASSERT_FALSE(info.layers[1].audit);
+	llsock_binding_info_free(&info);
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+}
+
 /*
  * The command's flavours: --flavour and a policy's flavour line make a
  * permission ruleset (canonical keys: protocol 0 and IPPROTO_TCP are one
@@ -773,6 +888,60 @@ TEST_F(policy, cli_flavours)
 	ASSERT_NE(NULL, strstr(out, " layer=2/2 flavour=permission "));
 	ASSERT_NE(NULL, strstr(out, "denied blockers=socket.create family=16 sock_type=3 protocol=0 "));
 	ASSERT_NE(NULL, strstr(out, " layer=1/2 flavour=v4 "));
+}
+
+/*
+ * llsock metrics: the totals, and per bound cgroup what its own layer
+ * denied first (or would have, in audit mode); status --json the same.
+ */
+TEST_F(policy, metrics_count_per_cgroup)
+{
+	static char out[1 << 16];
+	char line[PATH_MAX + 64];
+	struct llsock_counters before;
+	int i;
+
+	ASSERT_EQ(0, LLSOCK("apply", self->t, "unix.*.*", "inet.stream.*"));
+	ASSERT_EQ(0, LLSOCK("apply", self->a, "--audit", "unix.*.*"));
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	/* Three denials by t's layer, in b; two audits by a's. */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(EACCES, errno_in(self->b, AF_INET, SOCK_DGRAM, 0));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, errno_in(self->b, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, errno_in(self->b, AF_UNIX, SOCK_STREAM, 0));
+
+	ASSERT_EQ(0, llsock_output("metrics", out, sizeof(out)));
+	snprintf(line, sizeof(line), "\nllsock_cgroup_denied_total{cgroup=\"%s\"} 3\n",
+		 self->t);
+	ASSERT_NE(NULL, strstr(out, line)) TH_LOG("%s", out);
+	snprintf(line, sizeof(line), "\nllsock_cgroup_denied_total{cgroup=\"%s\"} 0\n",
+		 self->a);
+	ASSERT_NE(NULL, strstr(out, line));
+	snprintf(line, sizeof(line), "\nllsock_cgroup_audited_total{cgroup=\"%s\"} 2\n",
+		 self->a);
+	ASSERT_NE(NULL, strstr(out, line));
+	snprintf(line, sizeof(line), "\nllsock_denied_total %llu\n",
+		 (unsigned long long)before.denied + 3);
+	ASSERT_NE(NULL, strstr(out, line));
+	snprintf(line, sizeof(line), "\nllsock_audited_total %llu\n",
+		 (unsigned long long)before.audited + 2);
+	ASSERT_NE(NULL, strstr(out, line));
+	ASSERT_NE(NULL, strstr(out, "# TYPE llsock_cgroup_denied_total counter\n"));
+	ASSERT_NE(NULL, strstr(out, "\nllsock_loaded 1\n"));
+
+	ASSERT_EQ(0, llsock_output("status --json", out, sizeof(out)));
+	ASSERT_NE(NULL, strstr(out, "\"denied\":3")) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "\"audited\":2"));
+	ASSERT_NE(NULL, strstr(out, "\"max_bindings\":"));
+
+	/* Bound again: counted from zero, as a new binding. */
+	ASSERT_EQ(0, LLSOCK("clear", self->t));
+	ASSERT_EQ(0, LLSOCK("apply", self->t, "unix.*.*"));
+	ASSERT_EQ(0, llsock_output("metrics", out, sizeof(out)));
+	snprintf(line, sizeof(line), "\nllsock_cgroup_denied_total{cgroup=\"%s\"} 0\n",
+		 self->t);
+	ASSERT_NE(NULL, strstr(out, line)) TH_LOG("%s", out);
 }
 
 LLSOCK_TEST_MAIN

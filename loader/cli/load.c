@@ -181,14 +181,18 @@ static int print_loaded(const struct llsock_counters *counters)
 		   (unsigned long long)counters->denied,
 		   (unsigned long long)counters->events_lost,
 		   (unsigned long long)counters->escapes_denied);
+	print_text("audited:    %llu (allowed; audit layers would have denied them)\n",
+		   (unsigned long long)counters->audited);
 	print_begin_list("bindings");
 	ret = llsock_foreach_binding(print_binding_object, &view);
 	print_end();
+	print_uint("max_bindings", counters->max_bindings, NULL);
 	print_uint("rule_entries", counters->rule_entries, NULL);
 	print_uint("max_rules", counters->max_rules, NULL);
 	print_uint("denied", counters->denied, NULL);
 	print_uint("events_lost", counters->events_lost, NULL);
 	print_uint("escapes_denied", counters->escapes_denied, NULL);
+	print_uint("audited", counters->audited, NULL);
 	return ret;
 }
 

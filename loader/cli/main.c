@@ -34,6 +34,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_clear,
 	&cmd_run,
 	&cmd_monitor,
+	&cmd_metrics,
 	&cmd_check,
 };
 

@@ -38,8 +38,9 @@ static int print_denial(const struct llsock_event *d, void *data)
 
 	cli_cgroup_name(d->cgroup, cgroup, sizeof(cgroup));
 	cli_cgroup_name(d->layer_cgroup, layer, sizeof(layer));
-	print_begin_object(NULL, "denied blockers=%s family=%d sock_type=%d protocol=%d pid=%u comm=\"%s\" uid=%u cgroup=%s layer=%u/%u flavour=%s layer_cgroup=%s\n",
-			   blocker, d->family, d->type, d->protocol, d->pid,
+	print_begin_object(NULL, "%s blockers=%s family=%d sock_type=%d protocol=%d pid=%u comm=\"%s\" uid=%u cgroup=%s layer=%u/%u flavour=%s layer_cgroup=%s\n",
+			   d->audit ? "audit" : "denied", blocker, d->family,
+			   d->type, d->protocol, d->pid,
 			   d->comm, d->uid, cgroup, d->layer + 1,
 			   d->nr_layers, flavour, layer);
 	print_string("blockers", blocker, NULL);
@@ -55,6 +56,7 @@ static int print_denial(const struct llsock_event *d, void *data)
 	print_int("layers", d->nr_layers, NULL);
 	print_string("flavour", flavour, NULL);
 	print_string("layer_cgroup", layer, NULL);
+	print_bool("audit", d->audit, NULL);
 	print_end();
 	return opts->count && ++opts->seen >= opts->count;
 }
@@ -99,7 +101,9 @@ const struct cli_command cmd_monitor = {
 "kernel's socket_create hook saw it (the fields of Landlock's audit record)\n"
 "and what BPF adds: task, cgroup, and which layer denied, with its flavour.\n"
 "The blocker is the audit record's for that flavour: socket.create for a\n"
-"v4 layer, perm.socket_create for a permission one.\n",
+"v4 layer, perm.socket_create for a permission one. A line starting with\n"
+"\"audit\" instead of \"denied\" (JSON: \"audit\": true) is a socket that was\n"
+"allowed, which a layer applied with --audit would have denied.\n",
 	.options = monitor_options,
 	/* One column wider than the longest option, as it always was. */
 	.help_column = 21,

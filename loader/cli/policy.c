@@ -32,15 +32,19 @@ static void print_layer(const struct llsock_layer_info *layer,
 	cli_cgroup_name(layer->cgroup_id, path, sizeof(path));
 	print_begin_object(NULL, NULL);
 	print_string("cgroup", path, view == BINDING_DOMAIN ?
-		     "  layer %u (%s), bound to %s:\n" : NULL, nr,
+		     "  layer %u (%s%s), bound to %s:\n" : NULL, nr,
 		     llsock_flavour_name(llsock_ruleset_flavour(layer->ruleset)),
-		     path);
+		     layer->audit ? ", audit" : "", path);
 	print_uint("cgroup_id", layer->cgroup_id, NULL);
+	print_bool("audit", layer->audit, NULL);
 	print_ruleset(layer->ruleset, indent);
 	print_end();
 }
 
-/* "v4, permission": the flavour of each layer, root first. */
+/*
+ * "v4, permission audit": the flavour of each layer, root first, and
+ * "audit" after a layer in audit mode.
+ */
 static void layer_flavours(const struct llsock_binding_info *info, char *buf,
 			   size_t size)
 {
@@ -50,9 +54,10 @@ static void layer_flavours(const struct llsock_binding_info *info, char *buf,
 
 	buf[0] = '\0';
 	for (i = 0; i < info->nr_layers; i++) {
-		n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+		n = snprintf(buf + used, size - used, "%s%s%s", i ? ", " : "",
 			     llsock_flavour_name(llsock_ruleset_flavour(
-				     info->layers[i].ruleset)));
+				     info->layers[i].ruleset)),
+			     info->layers[i].audit ? " audit" : "");
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += n;
@@ -71,8 +76,8 @@ static void print_heading(const struct llsock_binding_info *info,
 	const struct llsock_layer_info *own = &info->layers[info->nr_layers - 1];
 	size_t n = llsock_ruleset_size(own->ruleset);
 	unsigned int nr = info->nr_layers;
-	/* "permission, " for each of LLSOCK_MAX_LAYERS layers. */
-	char flavours[12 * LLSOCK_MAX_LAYERS + 1];
+	/* "permission audit, " for each of LLSOCK_MAX_LAYERS layers. */
+	char flavours[18 * LLSOCK_MAX_LAYERS + 1];
 
 	layer_flavours(info, flavours, sizeof(flavours));
 	switch (view) {
@@ -116,6 +121,9 @@ void print_binding(const struct llsock_binding_info *info,
 	print_heading(info, view, asked, path);
 	print_uint("cgroup_id", info->cgroup_id, NULL);
 	print_int("level", info->level, NULL);
+	/* Its own layer's, as llsock metrics has them. */
+	print_uint("denied", info->denied, NULL);
+	print_uint("audited", info->audited, NULL);
 	print_begin_list("layers");
 	for (i = 0; i < info->nr_layers; i++)
 		print_layer(&info->layers[i], i + 1, view,
@@ -184,10 +192,19 @@ const struct cli_command cmd_check = {
 
 /* apply */
 
+struct apply_opts {
+	bool audit;
+};
+
+static struct apply_opts apply_opts;
+
 static int apply(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct llsock_ruleset *ruleset;
-	struct llsock_bind_opts use = { .sz = sizeof(use) };
+	struct llsock_bind_opts use = {
+		.sz = sizeof(use),
+		.flags = apply_opts.audit ? LLSOCK_BIND_AUDIT : 0,
+	};
 	const char *cgroup = argv[0];
 	size_t n;
 	int fd, ret;
@@ -220,7 +237,8 @@ static int apply(const struct cli_command *cmd, int argc, char **argv)
 	if (ret)
 		ret = cli_fail_change(ret, "apply policy to", cgroup, &use);
 	else
-		print_text("%s: %zu rule%s applied\n", cgroup, n, plural(n));
+		print_text("%s: %zu rule%s applied%s\n", cgroup, n, plural(n),
+			   apply_opts.audit ? " in audit mode: nothing is denied, what would be is reported" : "");
 out:
 	llsock_ruleset_free(ruleset);
 	return ret;
@@ -229,6 +247,13 @@ out:
 static const struct cli_option apply_options[] = {
 	FILE_OPTION,
 	CLI_FLAVOUR_OPTION,
+	{ .name = "audit",
+	  .help = "bind the layer in audit mode: it denies nothing, and\n"
+		  "each socket it would deny is reported (llsock monitor:\n"
+		  "\"audit\" instead of \"denied\"); apply again without\n"
+		  "--audit to enforce it",
+	  .set = cli_set_true,
+	  .offset = offsetof(struct apply_opts, audit) },
 	/*
 	 * Not apply's, but known to getopt_long as it always was: "--j" is
 	 * still reported as "unknown option --json".
@@ -240,7 +265,7 @@ static const struct cli_option apply_options[] = {
 const struct cli_command cmd_apply = {
 	.name = "apply",
 	.summary = "bind a ruleset to a cgroup (replacing its previous one)",
-	.usage = "CGROUP [--flavour FLAVOUR] [--file POLICY]... [RULE...]",
+	.usage = "CGROUP [--audit] [--flavour FLAVOUR] [--file POLICY]... [RULE...]",
 	.description =
 "Bind a ruleset made of the RULEs and POLICY files to CGROUP (a cgroup v2\n"
 "directory), replacing the one bound there before, in one step: every task\n"
@@ -248,8 +273,12 @@ const struct cli_command cmd_apply = {
 "bound ancestor of CGROUP stays a layer of its own: a socket is allowed only\n"
 "if every layer allows it. With no rule at all, no socket may be created.\n"
 "A CGROUP that contains llsock itself (its own cgroup or an ancestor, such\n"
-"as the root) is refused: its policy would restrict the command.\n",
+"as the root) is refused: its policy would restrict the command.\n"
+"With --audit, the layer denies nothing: each socket it would deny, when\n"
+"no other layer denies it, is reported as an audit event. Applying again\n"
+"without --audit switches the cgroup to enforce, in one step.\n",
 	.options = apply_options,
+	.opts = &apply_opts,
 	.footer = CLI_FLAVOUR_HELP
 "\n"
 "Examples: llsock apply /sys/fs/cgroup/web unix.*.* inet.stream.tcp\n"
