@@ -944,4 +944,116 @@ TEST_F(policy, metrics_count_per_cgroup)
 	ASSERT_NE(NULL, strstr(out, line)) TH_LOG("%s", out);
 }
 
+/* llsock oci-hook, with @state on its stdin: its exit status. */
+static int oci_hook(const char *state)
+{
+	char cmd[PATH_MAX];
+	FILE *in;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' oci-hook --policy-dir /test/policies",
+		 llsock_bin());
+	in = popen(cmd, "w");
+	if (!in)
+		return -errno;
+	fputs(state, in);
+	status = pclose(in);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static bool cgroup_has_procs(const char *cgroup)
+{
+	char path[PATH_MAX], buf[16];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n > 0;
+}
+
+/* A container's first process: in @cgroup, waiting to be killed. */
+static pid_t start_container(const char *cgroup)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (enter_cgroup(cgroup))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * The OCI hook at createRuntime binds what the annotations name to the
+ * cgroup of the container's process; a container without them is left
+ * alone; a bad annotation or a missing policy fails the hook (the runtime
+ * then refuses the container) and binds nothing; at poststop, the binding
+ * of the removed cgroup goes.
+ */
+TEST_F(policy, oci_hook_binds_the_container)
+{
+	const char *bad[] = {
+		"\"org.llsock.policy\":\"../../etc/passwd\"",
+		"\"org.llsock.policy\":\"no-such-preset\"",
+		"\"org.llsock.rules\":\"inet.stream.tcp inet.*.99999\"",
+		"\"org.llsock.rules\":\"unix.*.*\",\"org.llsock.audit\":\"yes\"",
+	};
+	char ctr[PATH_MAX], state[PATH_MAX * 2];
+	struct llsock_counters before, after;
+	unsigned int i;
+	int status;
+	pid_t pid;
+
+	snprintf(ctr, sizeof(ctr), "%s/ctr", self->cg.path);
+	ASSERT_EQ(0, mkdir(ctr, 0755));
+	pid = start_container(ctr);
+	ASSERT_LT(0, pid);
+	/* Its process is in its cgroup before any hook runs. */
+	for (i = 0; i < 5000 && !cgroup_has_procs(ctr); i++)
+		usleep(1000);
+	ASSERT_TRUE(cgroup_has_procs(ctr));
+
+	/* No annotation: nothing bound. */
+	snprintf(state, sizeof(state),
+		 "{\"ociVersion\":\"1.0.2\",\"id\":\"plain\",\"status\":\"created\",\"pid\":%d,\"bundle\":\"/b\",\"annotations\":{\"other\":\"x\"}}",
+		 pid);
+	ASSERT_EQ(0, oci_hook(state));
+	ASSERT_FALSE(bound_here(ctr));
+	ASSERT_EQ(0, errno_in(ctr, AF_INET, SOCK_DGRAM, 0));
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(state, sizeof(state),
+			 "{\"id\":\"bad\",\"status\":\"created\",\"pid\":%d,\"annotations\":{%s}}",
+			 pid, bad[i]);
+		ASSERT_EQ(1, oci_hook(state)) TH_LOG("%s", bad[i]);
+		ASSERT_FALSE(bound_here(ctr));
+	}
+
+	snprintf(state, sizeof(state),
+		 "{\"id\":\"web\",\"status\":\"created\",\"pid\":%d,\"annotations\":{\"org.llsock.policy\":\"web\",\"org.llsock.rules\":\"inet.dgram.udp\"}}",
+		 pid);
+	ASSERT_EQ(0, oci_hook(state));
+	ASSERT_TRUE(bound_here(ctr));
+	ASSERT_EQ(0, errno_in(ctr, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, errno_in(ctr, AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+	ASSERT_EQ(EACCES, errno_in(ctr, AF_INET6, SOCK_DGRAM, 0));
+	ASSERT_EQ(EACCES, errno_in(ctr, AF_PACKET, SOCK_RAW, 0));
+
+	/* Stopped and its cgroup removed: the poststop hook drops it. */
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	ASSERT_EQ(0, rmdir(ctr));
+	ASSERT_EQ(0, oci_hook("{\"id\":\"web\",\"status\":\"stopped\",\"pid\":0}"));
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings - 1, after.bindings);
+}
+
 LLSOCK_TEST_MAIN

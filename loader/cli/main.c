@@ -36,6 +36,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_monitor,
 	&cmd_metrics,
 	&cmd_check,
+	&cmd_oci_hook,
 };
 
 /* libbpf's log (the verifier's, among others) only with LLSOCK_DEBUG set. */
