@@ -112,6 +112,12 @@ $(BUILD)/static/tests/socketcall32: tests/socketcall32.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
 
+# What runc_test's containers run.
+$(BUILD)/static/tests/in_container: tests/in_container.c
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(CFLAGS) $(TEST_WARNINGS) $< -o $@
+
 # llsock with LLSOCK_FAULT_INJECTION in loader/bind.c and load.c, for
 # crash_test.
 FAULTY_OBJS	:= $(BUILD)/faulty/bind.o $(BUILD)/faulty/load.o
@@ -132,6 +138,7 @@ $(BUILD)/static/tests/llsock-faulty: $(CLI_OBJS) $(FAULTY_OBJS) \
 host-tests: $(HOST_SUITES:%=$(BUILD)/tests/%) $(BUILD)/llsock
 vm-tests: $(VM_SUITES:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
 	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest \
+	  $(BUILD)/static/tests/in_container \
 	  $(BUILD)/static/tests/llsock-faulty
 
 # For tests/check: the host suites it runs.
@@ -170,7 +177,12 @@ VM_APPEND_ARG	= $(if $(strip $(VM_APPEND)),--append ' $(strip $(VM_APPEND))')
 VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
 VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32 \
-		  $(BUILD)/static/tests/llsock-faulty policies
+		  $(BUILD)/static/tests/llsock-faulty policies \
+		  $(BUILD)/static/tests/in_container $(RUNC)
+# Debian's runc (tests/deps vm), for runc_test: in the VM as /test/runc.
+RUNC		?= /usr/sbin/runc
+$(RUNC):
+	$(Q)tests/deps vm
 # KERNEL's name when it is one of kernel/'s builds, else empty.
 VM_PATCHED	= $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL)))
 VM_DEPS		= $(VM_FILES) $(if $(VM_PATCHED),kernel-$(VM_PATCHED) \
@@ -222,12 +234,24 @@ VM_SETUP	= set --; kernel='$(KERNEL)'; \
 					--file kernel/$(VM_PATCHED)/sandboxer-test.sh:sandboxer_test \
 					--file kernel/sandboxer-check.sh; \
 			fi;))
+# The VM's own time limit, when not the runner's default (900 s).
+VM_TIMEOUT	?=
 VM_RUN		= tests/vm/run --kernel "$$kernel" $(VM_APPEND_ARG) \
+		  $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT)) \
 		  $(if $(VM_PATCHED),,$(VM_MODULES:%=--module-if-present %)) \
 		  $(VM_FILES:%=--file %) --file tests/suites.sh "$$@"
 
 vm-test: $(VM_DEPS)
 	$(Q)$(VM_SETUP) $(VM_RUN) -c 'sh suites.sh $(ARGS)'
+
+# 1,000 containers started and stopped under runc, through the hook
+# (runc_test's churn test, 20 in make check): nothing may be left behind.
+CHURN		?= 1000
+container-churn:
+	$(Q)$(MAKE) --no-print-directory vm-test TESTS=runc_test \
+		ARGS='-r runc.starts_and_stops_leave_nothing' \
+		VM_APPEND='$(VM_APPEND) llsock.runc_churn=$(CHURN)' \
+		VM_TIMEOUT=$$(( $(CHURN) * 4 + 600 ))
 
 # A shell in the VM with llsock and the suites in /test, llsock loaded.
 vm-shell: $(VM_DEPS)
@@ -239,7 +263,8 @@ SMOKE_KERNELS	?= debian-6.1 debian-6.12 debian-backports
 vm-smoke:
 	$(Q)tests/vm/smoke $(SMOKE_KERNELS)
 
-.PHONY: host-tests vm-tests vm-test vm-shell vm-smoke list-host-suites
+.PHONY: host-tests vm-tests vm-test vm-shell vm-smoke list-host-suites \
+	container-churn
 
 # make difftest: native Landlock, llsock and the model on random stacks
 # (tests/difftest.c), each flavour in the VM of the kernel that has it
