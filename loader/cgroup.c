@@ -77,14 +77,23 @@ int llsock_cgroup2_mount(char *buf, size_t size)
 
 int llsock_own_cgroup(char *path, size_t size)
 {
-	char mount[PATH_MAX], line[PATH_MAX + 16];
+	return llsock_pid_cgroup(0, path, size);
+}
+
+int llsock_pid_cgroup(pid_t pid, char *path, size_t size)
+{
+	char mount[PATH_MAX], line[PATH_MAX + 16], proc[64];
 	FILE *file;
 	int ret;
 
 	ret = llsock_cgroup2_mount(mount, sizeof(mount));
 	if (ret)
 		return ret;
-	file = fopen("/proc/self/cgroup", "re");
+	if (pid)
+		snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid);
+	else
+		snprintf(proc, sizeof(proc), "/proc/self/cgroup");
+	file = fopen(proc, "re");
 	if (!file)
 		return -errno;
 	ret = -ENOENT;

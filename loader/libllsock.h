@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <linux/types.h>
 
 /*
@@ -293,6 +294,8 @@ void llsock_binding_info_free(struct llsock_binding_info *info);
  * (or only a part of it is, as in a cgroup namespace).
  */
 int llsock_cgroup2_mount(char *buf, size_t size);
+/* The cgroup v2 directory of process @pid (0: the caller's process). */
+int llsock_pid_cgroup(pid_t pid, char *path, size_t size);
 /* Path of a cgroup from its id; -ESTALE when it is gone. */
 int llsock_cgroup_path(__u64 cgroup_id, char *buf, size_t size);
 

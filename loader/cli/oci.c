@@ -117,34 +117,6 @@ static bool policy_name_ok(const char *name)
 	return true;
 }
 
-/* The cgroup v2 directory of process @pid, in @buf. */
-static int pid_cgroup(long pid, char *buf, size_t size)
-{
-	char mount[PATH_MAX], path[64], line[PATH_MAX + 16];
-	FILE *file;
-	int ret;
-
-	ret = llsock_cgroup2_mount(mount, sizeof(mount));
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
-	file = fopen(path, "re");
-	if (!file)
-		return -errno;
-	ret = -ENOENT;
-	while (fgets(line, sizeof(line), file)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		ret = (size_t)snprintf(buf, size, "%s%s", mount,
-				       strcmp(line + 3, "/") ? line + 3 : "") >=
-				      size ? -ENAMETOOLONG : 0;
-		break;
-	}
-	fclose(file);
-	return ret;
-}
-
 /*
  * Splits @rules at blanks and commas, each one a rule source; the sources
  * point into *@copy, which the caller frees after rules_make().
@@ -232,7 +204,7 @@ static int bind_container(struct json_object *state, const char *id)
 		goto out_free;
 	if (!json_object_object_get_ex(state, "pid", &pid_obj) ||
 	    !json_object_is_type(pid_obj, json_type_int) ||
-	    (pid = json_object_get_int64(pid_obj)) <= 0) {
+	    (pid = json_object_get_int64(pid_obj)) <= 0 || pid > INT_MAX) {
 		cli_error("container %s: its state has no process id: run llsock oci-hook at createRuntime",
 			  id);
 		ret = EXIT_USAGE;
@@ -241,7 +213,7 @@ static int bind_container(struct json_object *state, const char *id)
 	ret = rules_make(0, NULL, &ruleset);
 	if (ret)
 		goto out_free;
-	ret = pid_cgroup(pid, cgroup, sizeof(cgroup));
+	ret = llsock_pid_cgroup(pid, cgroup, sizeof(cgroup));
 	if (ret) {
 		ret = cli_fail(ret, "find the cgroup of container", id);
 		goto out;
