@@ -887,6 +887,40 @@ if not_loaded "not loaded: metrics says so, in the Prometheus format" metrics; t
 	end_test
 fi
 
+begin "oci-hook with a state that is not JSON fails, so that the runtime refuses"
+printf 'not json' >"$tmp/state"
+stdin_file=$tmp/state
+ll oci-hook
+expect_rc 1
+expect_err_has "llsock: the container state on stdin is not a JSON object"
+expect_out_empty
+end_test
+
+begin "oci-hook with a bad annotation fails and names it"
+printf '{"id":"c1","pid":1,"annotations":{"org.llsock.policy":"../x"}}' >"$tmp/state"
+stdin_file=$tmp/state
+ll oci-hook
+expect_rc 1
+expect_err_has 'llsock: container c1: bad org.llsock.policy "../x"'
+end_test
+
+begin "oci-hook leaves a container without llsock's annotations alone"
+printf '{"id":"c1","pid":1,"annotations":{"other":"x"}}' >"$tmp/state"
+stdin_file=$tmp/state
+ll oci-hook
+expect_rc 0
+expect_err_empty
+end_test
+
+printf '{"id":"c1","pid":1,"annotations":{"org.llsock.rules":"unix.*.*"}}' >"$tmp/state"
+stdin_file=$tmp/state
+if not_loaded "not loaded: oci-hook fails for an annotated container" oci-hook; then
+	expect_rc 2
+	expect_err_has "llsock: cannot apply the policy of container c1: llsock is not loaded"
+	end_test
+fi
+stdin_file=/dev/null
+
 if not_loaded "not loaded: run fails, says to run llsock load, leaves no cgroup" \
 	run --allow 'unix.*.*' -- true; then
 	expect_rc 2

@@ -213,6 +213,11 @@ static int bind_container(struct json_object *state, const char *id)
 	ret = rules_make(0, NULL, &ruleset);
 	if (ret)
 		goto out_free;
+	/* Not loaded: fail, so that the container does not start unprotected. */
+	if (!llsock_is_loaded()) {
+		ret = cli_fail(-ENOPKG, "apply the policy of container", id);
+		goto out;
+	}
 	ret = llsock_pid_cgroup(pid, cgroup, sizeof(cgroup));
 	if (ret) {
 		ret = cli_fail(ret, "find the cgroup of container", id);
