@@ -120,15 +120,24 @@ check: all host-tests vm-tests $(BUILD)/fuzz/llsock_fuzz
 
 # The main job, end to end: on this machine if its kernel runs BPF LSM
 # programs, else in a VM on Debian's stock 6.12 kernel.
-demo: all $(BUILD)/static/llsock
+# Its last part runs a container under Debian's runc ($(RUNC), which
+# tests/deps vm installs for the VM; here, when the host has none, the
+# demo skips that part and says why).
+demo: all $(BUILD)/static/llsock $(BUILD)/static/tests/in_container
 	$(Q)if [ "$$(id -u)" = 0 ] && $(BUILD)/llsock status --json | \
-		grep -q '"lsm_programs_refused": false'; then \
-		LLSOCK=$(abspath $(BUILD)/llsock) tests/demo.sh; \
+		grep -q '"lsm_programs_refused": *false'; then \
+		LLSOCK=$(abspath $(BUILD)/llsock) RUNC=$(RUNC) \
+		IN_CONTAINER=$(abspath $(BUILD)/static/tests/in_container) \
+		POLICY_DIR=$(abspath policies) tests/demo.sh; \
 	else \
 		echo "demo: this kernel cannot run BPF LSM programs here; running the demo in a VM on Debian's 6.12 kernel"; \
 		tests/deps vm && \
 		tests/vm/run --kernel debian-6.12 \
-			--file $(BUILD)/static/llsock:/bin/llsock tests/demo.sh; \
+			--file $(BUILD)/static/llsock:/bin/llsock \
+			--file $(RUNC) \
+			--file $(BUILD)/static/tests/in_container \
+			--file policies/web.policy:/etc/llsock/policies/ \
+			tests/demo.sh; \
 	fi
 
 # A minimal Debian root from this machine's apt sources, and in it the
