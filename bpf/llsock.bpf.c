@@ -79,7 +79,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct llsock_ruleset_rule_key);
-	__type(value, __u64);
+	__type(value, struct llsock_ruleset_rule);
 } llsock_ruleset_rules SEC(".maps");
 
 struct {

@@ -96,11 +96,24 @@ struct llsock_state {
 	__u64 bound_levels;
 	/** @next_id: next free ruleset or rule-table id (loader only). */
 	__u32 next_id;
-	__u32 pad;
+	/**
+	 * @changing: set while a change writes the maps, cleared when it
+	 * has finished (loader only): a change that finds it set repairs
+	 * the whole store, since the one before it died half-way.
+	 */
+	__u32 changing;
 	/** @level_count: bound cgroups per level (loader only). */
 	__u16 level_count[LLSOCK_MAX_LEVEL + 1];
 	/** @filter: bound cgroups whose id modulo LLSOCK_FILTER_SLOTS is i. */
 	__u16 filter[LLSOCK_FILTER_SLOTS];
+	/*
+	 * What the limits are checked against, kept up to date by each
+	 * change (loader only, true while @changing is clear): the domains
+	 * in llsock_domains and the sum of their @entries.
+	 */
+	__u64 rule_entries;
+	__u32 nr_bindings;
+	__u32 pad;
 };
 
 /**
@@ -129,7 +142,11 @@ struct llsock_domain {
 	 * nothing, and what it would deny is reported as an audit event.
 	 */
 	__u16 audit;
-	__u32 pad2;
+	/**
+	 * @entries: the most rule entries its table can hold, what the
+	 * limit max_rules counts (loader only).
+	 */
+	__u32 entries;
 	/** @ruleset: ruleset id of each layer. */
 	__u32 ruleset[LLSOCK_MAX_LAYERS];
 	/** @cgroup: cgroup id each layer is bound to. */
@@ -202,14 +219,27 @@ struct llsock_ruleset_info {
 	__u16 flavour;
 	/** @flags: LLSOCK_RULESET_AUDIT, or 0. */
 	__u16 flags;
+	/** @refs: the domains that have it as a layer. */
+	__u32 refs;
+	__u32 pad;
 };
 
 /* The layer of this ruleset's binding is in audit mode. */
 #define LLSOCK_RULESET_AUDIT	1
 
-/** struct llsock_ruleset_rule_key - key of llsock_ruleset_rules */
+/*
+ * struct llsock_ruleset_rule_key - key of llsock_ruleset_rules: rule
+ * @index (0 to the ruleset's nr_rules - 1) of @ruleset, so that a ruleset
+ * is read or deleted by its id alone
+ */
 struct llsock_ruleset_rule_key {
 	__u32 ruleset;
+	__u32 index;
+};
+
+/** struct llsock_ruleset_rule - value of llsock_ruleset_rules */
+struct llsock_ruleset_rule {
+	__u64 allowed;
 	/** @wildcards: a permission rule's wildcards; 0 for v4 rules. */
 	__u32 wildcards;
 	__s32 family;
@@ -254,7 +284,8 @@ struct llsock_stats {
 };
 
 _Static_assert(sizeof(struct llsock_state) ==
-	       8 + 8 + 2 * (LLSOCK_MAX_LEVEL + 1) + 2 * LLSOCK_FILTER_SLOTS,
+	       8 + 8 + 2 * (LLSOCK_MAX_LEVEL + 1) + 2 * LLSOCK_FILTER_SLOTS +
+	       16,
 	       "struct llsock_state has implicit padding");
 _Static_assert(sizeof(struct llsock_domain) == 208,
 	       "struct llsock_domain has implicit padding");
@@ -267,10 +298,12 @@ _Static_assert(sizeof(struct llsock_rule) ==
 	       "struct llsock_rule has implicit padding");
 _Static_assert(sizeof(struct llsock_protocol_key) == 12,
 	       "struct llsock_protocol_key has implicit padding");
-_Static_assert(sizeof(struct llsock_ruleset_info) == 16,
+_Static_assert(sizeof(struct llsock_ruleset_info) == 24,
 	       "struct llsock_ruleset_info has implicit padding");
-_Static_assert(sizeof(struct llsock_ruleset_rule_key) == 20,
+_Static_assert(sizeof(struct llsock_ruleset_rule_key) == 8,
 	       "struct llsock_ruleset_rule_key has implicit padding");
+_Static_assert(sizeof(struct llsock_ruleset_rule) == 24,
+	       "struct llsock_ruleset_rule has implicit padding");
 _Static_assert(sizeof(struct llsock_event) == 64,
 	       "struct llsock_event has implicit padding");
 /**

@@ -15,9 +15,23 @@
  *     so that each task sees its old domain or its new one, then the
  *     removals; a failure puts back what was published;
  *  4. clean up: wait until no BPF program can still read a replaced
- *     domain, then delete what no domain refers to any more, including
- *     what a loader that died between 2 and 4 left behind.
+ *     domain, then delete what no domain refers to any more.
+ *
+ * A change costs what it changes, not what is bound elsewhere: it reads
+ * the bindings of the changed cgroup, of its ancestors and of the cgroups
+ * below it (found by walking its directory), plans on those, deletes the
+ * tables it replaced by their keys (merged again) and a ruleset when the
+ * last domain having it as a layer goes (struct llsock_ruleset_info's
+ * refs), and keeps the counts the limits are checked against in struct
+ * llsock_state. Three things take the whole store instead, the way every
+ * change used to: a change that finds llsock_state's changing set (the
+ * one before it died half-way: it finishes or undoes that one, then
+ * deletes whatever nothing refers to and counts everything again), a
+ * change that the counts say would exceed a limit (to drop the bindings
+ * of removed cgroups first, and to say exactly), and llsock_gc() when a
+ * cgroup was removed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -31,6 +45,7 @@
 /* What a caller asks for. */
 struct change {
 	__u64 cgroup;				/* 0: no binding changes */
+	int fd;					/* @cgroup's directory */
 	int level;
 	__u64 ancestry[LLSOCK_MAX_LEVEL + 1];
 	const struct llsock_ruleset *ruleset;	/* NULL: unbind */
@@ -69,6 +84,22 @@ static int plan_binding(struct llsock_store *store, struct snapshot *snap,
 	return 0;
 }
 
+/*
+ * The most rule entries @ruleset can give a merged table: one per rule,
+ * LLSOCK_TYPE_SLOTS for a v4 rule of any type (expanded over the types).
+ */
+static __u64 ruleset_entries(const struct llsock_ruleset *ruleset)
+{
+	__u64 n = 0;
+	size_t i;
+
+	for (i = 0; i < ruleset->nr_rules; i++)
+		n += ruleset->flavour == LLSOCK_FLAVOUR_V4 &&
+		     ruleset->rules[i].type == LLSOCK_ANY ?
+			     LLSOCK_TYPE_SLOTS : 1;
+	return n;
+}
+
 /* The domain @b gets: the bound cgroups on its path, root first. */
 static int plan_domain(struct llsock_store *store, const struct snapshot *snap,
 		       struct binding *b)
@@ -91,6 +122,7 @@ static int plan_domain(struct llsock_store *store, const struct snapshot *snap,
 		if (!layer->ruleset)
 			return -EUCLEAN;	/* a domain without its ruleset */
 		layers[n] = layer->ruleset;
+		domain->entries += ruleset_entries(layer->ruleset);
 		if (layer->ruleset->audit)
 			domain->audit |= 1U << n;
 		domain->ruleset[n] = layer->ruleset_id;
@@ -144,22 +176,6 @@ static bool domain_current(const struct snapshot *snap,
 }
 
 /*
- * The most rule entries @ruleset can give a merged table: one per rule,
- * LLSOCK_TYPE_SLOTS for a v4 rule of any type (expanded over the types).
- */
-static __u64 ruleset_entries(const struct llsock_ruleset *ruleset)
-{
-	__u64 n = 0;
-	size_t i;
-
-	for (i = 0; i < ruleset->nr_rules; i++)
-		n += ruleset->flavour == LLSOCK_FLAVOUR_V4 &&
-		     ruleset->rules[i].type == LLSOCK_ANY ?
-			     LLSOCK_TYPE_SLOTS : 1;
-	return n;
-}
-
-/*
  * The limits llsock was loaded with, checked before anything is merged:
  * at most max_bindings bound cgroups (-EDQUOT), and at most max_rules
  * rule entries in force (-ENOSPC), counted as what the merged tables of
@@ -201,11 +217,12 @@ static int check_limits(struct llsock_store *store, const struct snapshot *snap,
 
 /*
  * The bindings that get a new domain: the changed one and every binding
- * below it, and any other whose domain is not current (what a killed
- * change left, finished now). Within the limits, or nothing.
+ * below it, and, to @repair the whole store, any other whose domain is not
+ * current (what a killed change left, finished now) and within the limits,
+ * or nothing.
  */
 static int plan(struct llsock_store *store, struct snapshot *snap,
-		const struct change *change)
+		const struct change *change, bool repair)
 {
 	struct binding *top = NULL, *b;
 	size_t i;
@@ -216,7 +233,7 @@ static int plan(struct llsock_store *store, struct snapshot *snap,
 		return ret;
 	if (change->cgroup)
 		top = llsock_snapshot_binding(snap, change->cgroup);
-	if (change->ruleset) {
+	if (repair && change->ruleset) {
 		ret = check_limits(store, snap, change->use);
 		if (ret)
 			return ret;
@@ -226,7 +243,7 @@ static int plan(struct llsock_store *store, struct snapshot *snap,
 		if (b->gone)
 			continue;
 		if (!(top && at_or_below(b, top)) &&
-		    (!b->existed || domain_current(snap, b)))
+		    (!repair || !b->existed || domain_current(snap, b)))
 			continue;
 		b->affected = true;
 		if (!b->bound)
@@ -251,7 +268,7 @@ static int write_ruleset(struct llsock_store *store,
 	};
 	struct stored_rule {
 		struct llsock_ruleset_rule_key key;
-		__u64 allowed_access;
+		struct llsock_ruleset_rule rule;
 	} *rules;
 	size_t i;
 	int ret;
@@ -261,19 +278,19 @@ static int write_ruleset(struct llsock_store *store,
 		return -ENOMEM;
 	for (i = 0; i < ruleset->nr_rules; i++) {
 		rules[i].key.ruleset = id;
-		rules[i].key.wildcards = ruleset->rules[i].wildcards;
-		rules[i].key.family = ruleset->rules[i].family;
-		rules[i].key.type = ruleset->rules[i].type;
-		rules[i].key.protocol = ruleset->rules[i].protocol;
-		rules[i].allowed_access = ruleset->rules[i].allowed;
+		rules[i].key.index = i;
+		rules[i].rule.wildcards = ruleset->rules[i].wildcards;
+		rules[i].rule.family = ruleset->rules[i].family;
+		rules[i].rule.type = ruleset->rules[i].type;
+		rules[i].rule.protocol = ruleset->rules[i].protocol;
+		rules[i].rule.allowed = ruleset->rules[i].allowed;
 	}
 	llsock_fault_point();
 	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), rules,
 				       ruleset->nr_rules, sizeof(*rules),
 				       sizeof(rules->key),
-				       offsetof(struct stored_rule,
-						allowed_access),
-				       sizeof(rules->allowed_access));
+				       offsetof(struct stored_rule, rule),
+				       sizeof(rules->rule));
 	free(rules);
 	llsock_fault_point();
 	if (!ret)
@@ -435,6 +452,13 @@ static int publish(struct llsock_store *store, const struct snapshot *snap)
 	size_t i, at;
 	int ret;
 
+	/*
+	 * Removed cgroups first: no task can be there any more, and their
+	 * places may be what the new bindings need.
+	 */
+	for (i = 0; i < snap->nr_bindings; i++)
+		if (snap->bindings[i].gone)
+			drop_binding(store, &snap->bindings[i]);
 	ret = for_each_new_domain(store, snap, snap->nr_bindings,
 				  publish_domain, &at);
 	for (i = 0; !ret && i < snap->nr_bindings; i++) {
@@ -448,10 +472,6 @@ static int publish(struct llsock_store *store, const struct snapshot *snap)
 		for_each_new_domain(store, snap, at, unpublish_domain, &at);
 		return ret;
 	}
-	/* Removed cgroups: no task can be there any more. */
-	for (i = 0; i < snap->nr_bindings; i++)
-		if (snap->bindings[i].gone)
-			drop_binding(store, &snap->bindings[i]);
 	return 0;
 }
 
@@ -525,9 +545,60 @@ static int sweep_map(int fd, size_t key_size, size_t value_size,
 	return 0;
 }
 
+/* How many times @id is in @set. */
+static size_t id_set_count(const struct id_set *set, __u32 id)
+{
+	size_t lo = 0, hi = set->n, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < set->n && set->ids[lo + n] == id)
+		n++;
+	return n;
+}
+
 /*
- * Deletes every rule table entry and ruleset that no domain refers to:
- * what the change just replaced, and what a dead loader left behind.
+ * Deletes the rulesets no domain has as a layer, and sets the refs of the
+ * others to the domains that do (@used: each domain's layers).
+ */
+static int sweep_rulesets(struct llsock_store *store, const struct id_set *used)
+{
+	int fd = STORE_FD(store, rulesets);
+	struct llsock_ruleset_info *infos;
+	size_t n, i, dead = 0;
+	__u32 *ids;
+	int ret;
+
+	ret = llsock_map_dump(fd, sizeof(*ids), sizeof(*infos), (void **)&ids,
+			      (void **)&infos, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		size_t refs = id_set_count(used, ids[i]);
+
+		if (!refs) {
+			ids[dead++] = ids[i];
+		} else if (infos[i].refs != refs) {
+			infos[i].refs = refs;
+			bpf_map_update_elem(fd, &ids[i], &infos[i], BPF_EXIST);
+		}
+	}
+	llsock_fault_point();
+	llsock_map_delete(fd, ids, sizeof(*ids), dead);
+	free(ids);
+	free(infos);
+	return 0;
+}
+
+/*
+ * Deletes every rule table entry and ruleset that no domain refers to
+ * (what a dead loader left behind, too), and sets every ruleset's refs.
  */
 static int sweep(struct llsock_store *store)
 {
@@ -554,10 +625,9 @@ static int sweep(struct llsock_store *store)
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, ruleset_rules),
 				sizeof(struct llsock_ruleset_rule_key),
-				sizeof(__u64), &rulesets);
+				sizeof(struct llsock_ruleset_rule), &rulesets);
 	if (!ret)
-		ret = sweep_map(STORE_FD(store, rulesets), sizeof(__u32),
-				sizeof(struct llsock_ruleset_info), &rulesets);
+		ret = sweep_rulesets(store, &rulesets);
 	if (!ret) {
 		qsort(cgroups, n, sizeof(*cgroups), llsock_compare_u64);
 		ret = llsock_store_cgroup_stats_sweep(store, cgroups, n);
@@ -569,8 +639,435 @@ static int sweep(struct llsock_store *store)
 	return ret;
 }
 
-static int apply_change(struct llsock_store *store,
+/*
+ * After a change that failed half-way: no unreferenced entry left, the
+ * counts made right. llsock_state's changing stays set, so that the next
+ * change repairs the domains too.
+ */
+static void clean_up_all(struct llsock_store *store)
+{
+	if (!llsock_store_sync(store) && !sweep(store))
+		llsock_store_recount(store);
+}
+
+/* Deletes the @count entries of @entries (@entry_size apart) by key. */
+static int delete_keys(int fd, const void *entries, size_t count,
+		       size_t entry_size, size_t key_size)
+{
+	char *keys;
+	size_t i;
+
+	keys = calloc(count + 1, key_size);
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < count; i++)
+		memcpy(keys + i * key_size,
+		       (const char *)entries + i * entry_size, key_size);
+	llsock_fault_point();
+	llsock_map_delete(fd, keys, key_size, count);
+	free(keys);
+	return 0;
+}
+
+/*
+ * Deletes the table of the replaced @domain: merged again from its layers,
+ * whose rulesets have not changed, it has the same keys.
+ */
+static int delete_table(struct llsock_store *store, struct snapshot *snap,
+			const struct llsock_domain *domain)
+{
+	const struct llsock_ruleset *layers[LLSOCK_MAX_LAYERS];
+	struct llsock_ruleset *ruleset;
+	struct llsock_table table = {};
+	__u16 required, canonical;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < domain->nr_layers; i++) {
+		ret = llsock_snapshot_ruleset_get(store, snap,
+						  domain->ruleset[i], &ruleset);
+		if (ret)
+			return ret;
+		layers[i] = ruleset;
+	}
+	ret = llsock_merge_layers(layers, domain->nr_layers, domain->table,
+				  &table, &required, &canonical);
+	if (!ret)
+		ret = delete_keys(STORE_FD(store, rules), table.entries,
+				  table.nr_entries, sizeof(*table.entries),
+				  sizeof(table.entries->key));
+	if (!ret)
+		ret = delete_keys(STORE_FD(store, protocol_rules),
+				  table.protocols, table.nr_protocols,
+				  sizeof(*table.protocols),
+				  sizeof(table.protocols->key));
+	llsock_table_free(&table);
+	return ret;
+}
+
+/* The change in a ruleset's refs. */
+struct ref_delta {
+	__u32 id;
+	int delta;
+};
+
+/* Adds @delta to the refs of each layer of @domain, in @deltas. */
+static void add_ref_deltas(struct ref_delta *deltas, size_t *n,
+			   const struct llsock_domain *domain, int delta)
+{
+	unsigned int l;
+	size_t i;
+
+	for (l = 0; l < domain->nr_layers; l++) {
+		for (i = 0; i < *n && deltas[i].id != domain->ruleset[l]; i++)
+			;
+		if (i == *n)
+			deltas[(*n)++] = (struct ref_delta){ domain->ruleset[l] };
+		deltas[i].delta += delta;
+	}
+}
+
+/* Applies a refs change; deletes a ruleset no domain has any more. */
+static int apply_ref_delta(struct llsock_store *store,
+			   const struct ref_delta *d)
+{
+	struct llsock_ruleset_rule_key *keys;
+	struct llsock_ruleset_info info;
+	int fd = STORE_FD(store, rulesets);
+	__s64 refs;
+	__u32 i;
+	int ret;
+
+	ret = bpf_map_lookup_elem(fd, &d->id, &info);
+	if (ret)
+		return ret == -ENOENT ? -EUCLEAN : ret;
+	refs = (__s64)info.refs + d->delta;
+	if (refs < 0)
+		return -EUCLEAN;
+	if (refs) {
+		info.refs = refs;
+		return bpf_map_update_elem(fd, &d->id, &info, BPF_EXIST);
+	}
+	keys = calloc(info.nr_rules + 1, sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < info.nr_rules; i++)
+		keys[i] = (struct llsock_ruleset_rule_key){ d->id, i };
+	llsock_fault_point();
+	llsock_map_delete(STORE_FD(store, ruleset_rules), keys, sizeof(*keys),
+			  info.nr_rules);
+	free(keys);
+	return bpf_map_delete_elem(fd, &d->id);
+}
+
+/*
+ * 4. Clean up what the change replaced: each replaced or dropped domain's
+ * table, the rulesets no domain has any more, the counters of the cgroups
+ * no longer bound; then the counts the limits are checked against.
+ */
+static int retire(struct llsock_store *store, struct snapshot *snap)
+{
+	struct llsock_state *state = store->state;
+	__s64 bindings = state->nr_bindings, entries = state->rule_entries;
+	struct ref_delta *deltas;
+	size_t i, n = 0;
+	int ret;
+
+	ret = llsock_store_sync(store);
+	if (ret)
+		return ret;
+	deltas = calloc(2 * snap->nr_bindings * LLSOCK_MAX_LAYERS + 1,
+			sizeof(*deltas));
+	if (!deltas)
+		return -ENOMEM;
+	for (i = 0; !ret && i < snap->nr_bindings; i++) {
+		const struct binding *b = &snap->bindings[i];
+		bool replaced = b->existed && (b->affected || b->gone);
+
+		if (replaced) {
+			ret = delete_table(store, snap, &b->domain);
+			add_ref_deltas(deltas, &n, &b->domain, -1);
+			bindings--;
+			entries -= b->domain.entries;
+			if (b->gone || !b->bound)
+				bpf_map_delete_elem(STORE_FD(store,
+							     cgroup_stats),
+						    &b->cgroup);
+		}
+		if (b->affected && b->bound && !b->gone) {
+			add_ref_deltas(deltas, &n, &b->new_domain, 1);
+			bindings++;
+			entries += b->new_domain.entries;
+		}
+	}
+	for (i = 0; !ret && i < n; i++)
+		if (deltas[i].delta)
+			ret = apply_ref_delta(store, &deltas[i]);
+	free(deltas);
+	if (ret)
+		return ret;
+	if (bindings < 0 || entries < 0)
+		return -EUCLEAN;
+	state->nr_bindings = bindings;
+	state->rule_entries = entries;
+	return 0;
+}
+
+/*
+ * The counts a change would leave, from llsock_state's: -EAGAIN when they
+ * exceed a limit, for the whole store to be counted (bindings of removed
+ * cgroups are in llsock_state's counts until a change drops them).
+ */
+static int check_counts(struct llsock_store *store, const struct snapshot *snap,
 			const struct change *change)
+{
+	__s64 bindings = store->state->nr_bindings;
+	__s64 entries = store->state->rule_entries;
+	struct llsock_limits limits;
+	size_t i;
+
+	for (i = 0; i < snap->nr_bindings; i++) {
+		const struct binding *b = &snap->bindings[i];
+
+		if (!b->affected)
+			continue;
+		if (b->existed) {
+			bindings--;
+			entries -= b->domain.entries;
+		}
+		if (b->bound) {
+			bindings++;
+			entries += b->new_domain.entries;
+		}
+	}
+	if (change->use) {
+		change->use->bindings = bindings;
+		change->use->rule_entries = entries;
+	}
+	llsock_store_limits(store, &limits);
+	if (change->ruleset &&
+	    (bindings > limits.max_bindings || entries > limits.max_rules))
+		return -EAGAIN;
+	return 0;
+}
+
+/*
+ * The bindings a change of one cgroup reads, in @snap: its bound
+ * ancestors, its own, and those of the cgroups below it, each with its
+ * own ruleset. @cap: the room in @snap->bindings, always one more than
+ * they hold, for the binding a change may add.
+ */
+static int add_stored(struct llsock_store *store, struct snapshot *snap,
+		      size_t *cap, const __u64 *ancestry, int level)
+{
+	struct llsock_ruleset *ruleset;
+	struct llsock_domain domain;
+	struct binding *b;
+	int ret;
+
+	ret = bpf_map_lookup_elem(STORE_FD(store, domains), &ancestry[level],
+				  &domain);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	if (snap->nr_bindings + 2 > *cap) {
+		b = realloc(snap->bindings, 2 * *cap * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		snap->bindings = b;
+		*cap *= 2;
+	}
+	b = &snap->bindings[snap->nr_bindings];
+	ret = llsock_binding_from_domain(b, ancestry[level], &domain);
+	if (ret)
+		return ret;
+	b->level = level;
+	memcpy(b->ancestry, ancestry, (level + 1) * sizeof(*ancestry));
+	ret = llsock_snapshot_ruleset_get(store, snap, b->ruleset_id, &ruleset);
+	if (ret)
+		return ret;
+	b->ruleset = ruleset;
+	snap->nr_bindings++;
+	return 0;
+}
+
+/* The bound cgroups below @dir_fd, at @level, whose ids are @ancestry. */
+static int add_stored_below(struct llsock_store *store, struct snapshot *snap,
+			    size_t *cap, int dir_fd, __u64 *ancestry,
+			    int level)
+{
+	struct dirent *entry;
+	int fd, ret = 0;
+	DIR *dir;
+
+	if (level >= LLSOCK_MAX_LEVEL)
+		return 0;
+	fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while (!ret && (errno = 0, entry = readdir(dir))) {
+		int child;
+
+		if (entry->d_type != DT_DIR || !strcmp(entry->d_name, ".") ||
+		    !strcmp(entry->d_name, ".."))
+			continue;
+		child = openat(dir_fd, entry->d_name,
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (child < 0) {
+			/* Removed meanwhile: no task, no binding to change. */
+			ret = errno == ENOENT ? 0 : -errno;
+			continue;
+		}
+		ret = llsock_cgroup_id(child, &ancestry[level + 1]);
+		if (!ret)
+			ret = add_stored(store, snap, cap, ancestry, level + 1);
+		if (!ret)
+			ret = add_stored_below(store, snap, cap, child,
+					       ancestry, level + 1);
+		close(child);
+	}
+	if (!ret && errno)
+		ret = -errno;
+	closedir(dir);
+	return ret;
+}
+
+static int load_neighbourhood(struct llsock_store *store,
+			      struct snapshot *snap, const struct change *change)
+{
+	__u64 ancestry[LLSOCK_MAX_LEVEL + 1];
+	size_t cap = 16;
+	int l, ret = 0;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->bindings = calloc(cap, sizeof(*snap->bindings));
+	if (!snap->bindings)
+		return -ENOMEM;
+	memcpy(ancestry, change->ancestry, sizeof(ancestry));
+	for (l = 0; !ret && l <= change->level; l++)
+		ret = add_stored(store, snap, &cap, ancestry, l);
+	if (!ret)
+		ret = add_stored_below(store, snap, &cap, change->fd, ancestry,
+				       change->level);
+	if (!ret) {
+		snap->by_cgroup = calloc(cap, sizeof(*snap->by_cgroup));
+		if (!snap->by_cgroup)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		llsock_snapshot_sort(snap);
+	return ret;
+}
+
+/* Writes, publishes and cleans up what @snap plans; 0 or -errno. */
+static int carry_out(struct llsock_store *store, struct snapshot *snap)
+{
+	size_t at;
+	int ret;
+
+	store->state->changing = 1;
+	ret = for_each_new_domain(store, snap, snap->nr_bindings, write_domain,
+				  &at);
+	if (!ret)
+		ret = publish(store, snap);
+	if (!ret)
+		ret = retire(store, snap);
+	if (ret) {
+		clean_up_all(store);
+		return ret;
+	}
+	store->state->changing = 0;
+	return 0;
+}
+
+/* A change of one cgroup's binding, at the cost of what it changes. */
+static int apply_local(struct llsock_store *store, const struct change *change)
+{
+	struct snapshot snap;
+	int ret;
+
+	ret = load_neighbourhood(store, &snap, change);
+	if (!ret)
+		ret = plan(store, &snap, change, false);
+	if (!ret)
+		ret = check_counts(store, &snap, change);
+	if (!ret)
+		ret = carry_out(store, &snap);
+	llsock_snapshot_free(&snap);
+	return ret;
+}
+
+/*
+ * llsock_gc() on a store no change left half-done: drops the bindings of
+ * removed cgroups, found with one open per binding.
+ */
+static int gc_local(struct llsock_store *store)
+{
+	struct llsock_domain *domains;
+	struct snapshot snap = {};
+	int mount_fd, fd, ret;
+	__u64 *cgroups;
+	size_t n, i;
+
+	ret = llsock_store_domains(store, &cgroups, &domains, &n);
+	if (ret)
+		return ret;
+	mount_fd = llsock_cgroup_open_mount();
+	if (mount_fd < 0) {
+		ret = mount_fd;
+		goto out;
+	}
+	snap.bindings = calloc(n + 1, sizeof(*snap.bindings));
+	if (!snap.bindings) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; !ret && i < n; i++) {
+		struct binding *b = &snap.bindings[snap.nr_bindings];
+
+		fd = llsock_cgroup_open_id_at(mount_fd, cgroups[i]);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		if (fd != -ESTALE) {
+			ret = fd;
+			break;
+		}
+		ret = llsock_binding_from_domain(b, cgroups[i], &domains[i]);
+		b->gone = true;
+		snap.nr_bindings++;
+	}
+	if (ret || !snap.nr_bindings)
+		goto out;
+	store->state->changing = 1;
+	for (i = 0; !ret && i < snap.nr_bindings; i++)
+		ret = drop_binding(store, &snap.bindings[i]);
+	if (!ret)
+		ret = retire(store, &snap);
+	if (ret)
+		clean_up_all(store);
+	else
+		store->state->changing = 0;
+out:
+	if (mount_fd >= 0)
+		close(mount_fd);
+	llsock_snapshot_free(&snap);
+	free(cgroups);
+	free(domains);
+	return ret;
+}
+
+/*
+ * The change, on the whole store: finishes what a killed change left,
+ * drops the bindings of removed cgroups, and deletes and counts again
+ * everything.
+ */
+static int apply_whole(struct llsock_store *store, const struct change *change)
 {
 	struct snapshot snap;
 	size_t at;
@@ -579,9 +1076,10 @@ static int apply_change(struct llsock_store *store,
 	ret = llsock_snapshot_load(store, &snap, true);
 	if (ret)
 		return ret;
-	ret = plan(store, &snap, change);
+	ret = plan(store, &snap, change, true);
 	if (ret)
 		goto out;
+	store->state->changing = 1;
 	ret = for_each_new_domain(store, &snap, snap.nr_bindings, write_domain,
 				  &at);
 	if (!ret)
@@ -589,11 +1087,24 @@ static int apply_change(struct llsock_store *store,
 	if (!ret)
 		ret = llsock_store_recount(store);
 	/* Whatever happened, leave no unreferenced entry behind. */
-	if (!llsock_store_sync(store))
-		sweep(store);
+	if (ret)
+		clean_up_all(store);
+	else if (!llsock_store_sync(store) && !sweep(store))
+		store->state->changing = 0;
 out:
 	llsock_snapshot_free(&snap);
 	return ret;
+}
+
+static int apply_change(struct llsock_store *store,
+			const struct change *change)
+{
+	int ret = -EAGAIN;
+
+	if (!store->state->changing)
+		ret = change->cgroup ? apply_local(store, change) :
+				       gc_local(store);
+	return ret == -EAGAIN ? apply_whole(store, change) : ret;
 }
 
 static int change_store(const struct change *change)
@@ -616,6 +1127,7 @@ static int change_for_fd(int cgroup_fd, const struct llsock_ruleset *ruleset,
 	int level, ret;
 
 	memset(change, 0, sizeof(*change));
+	change->fd = cgroup_fd;
 	ret = llsock_cgroup_check_fd(cgroup_fd);
 	if (ret)
 		return ret;
@@ -704,7 +1216,7 @@ int llsock_unbind_cgroup(const char *cgroup_path)
 
 int llsock_gc(void)
 {
-	struct change change = {};
+	struct change change = { .fd = -1 };
 
 	/* No cgroup: only the bindings of removed cgroups are dropped. */
 	return change_store(&change);

@@ -248,7 +248,7 @@ int llsock_cgroup_ancestry(int fd, __u64 *ids, int max)
 	return n - 1;
 }
 
-static int open_mount(void)
+int llsock_cgroup_open_mount(void)
 {
 	char mount[PATH_MAX];
 	int ret, fd;
@@ -260,17 +260,14 @@ static int open_mount(void)
 	return fd < 0 ? -errno : fd;
 }
 
-int llsock_cgroup_open_id(__u64 id)
+int llsock_cgroup_open_id_at(int mount_fd, __u64 id)
 {
 	struct {
 		struct file_handle handle;
 		__u64 id;
 	} fh;
-	int mount_fd, fd;
+	int fd;
 
-	mount_fd = open_mount();
-	if (mount_fd < 0)
-		return mount_fd;
 	fh.handle.handle_bytes = sizeof(fh.id);
 	fh.handle.handle_type = FILEID_KERNFS;
 	fh.id = id;
@@ -278,10 +275,19 @@ int llsock_cgroup_open_id(__u64 id)
 			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		fd = -errno;
-	close(mount_fd);
 	/* A removed cgroup: ESTALE, or ENOENT on some kernels. */
-	if (fd == -ENOENT)
-		fd = -ESTALE;
+	return fd == -ENOENT ? -ESTALE : fd;
+}
+
+int llsock_cgroup_open_id(__u64 id)
+{
+	int mount_fd, fd;
+
+	mount_fd = llsock_cgroup_open_mount();
+	if (mount_fd < 0)
+		return mount_fd;
+	fd = llsock_cgroup_open_id_at(mount_fd, id);
+	close(mount_fd);
 	return fd;
 }
 

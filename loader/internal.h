@@ -122,6 +122,9 @@ int llsock_cgroup_check_fd(int fd);
  */
 int llsock_cgroup_ancestry(int fd, __u64 *ids, int max);
 int llsock_cgroup_open_id(__u64 id);
+/* The same, with the cgroup2 mount open (llsock_cgroup_open_mount()). */
+int llsock_cgroup_open_mount(void);
+int llsock_cgroup_open_id_at(int mount_fd, __u64 id);
 /* llsock_cgroup_contains_self() of the cgroup directory @cgroup_fd. */
 int llsock_cgroup_fd_contains_self(int cgroup_fd);
 int llsock_cgroup_id(int fd, __u64 *id);

@@ -21,6 +21,7 @@ void llsock_snapshot_free(struct snapshot *snap)
 	for (i = 0; i < snap->nr_rulesets; i++)
 		llsock_ruleset_free(snap->rulesets[i].ruleset);
 	free(snap->bindings);
+	free(snap->by_cgroup);
 	free(snap->rulesets);
 	memset(snap, 0, sizeof(*snap));
 }
@@ -36,15 +37,25 @@ struct llsock_ruleset *llsock_snapshot_ruleset(const struct snapshot *snap,
 	return NULL;
 }
 
+static int compare_cgroups(const void *a, const void *b)
+{
+	const struct binding *x = *(const struct binding *const *)a;
+	const struct binding *y = *(const struct binding *const *)b;
+
+	return x->cgroup < y->cgroup ? -1 : x->cgroup > y->cgroup;
+}
+
+/* One binary search: a change looks up every layer of every binding. */
 struct binding *llsock_snapshot_binding(const struct snapshot *snap,
 					__u64 cgroup)
 {
-	size_t i;
+	struct binding key = { .cgroup = cgroup }, *k = &key, **found;
 
-	for (i = 0; i < snap->nr_bindings; i++)
-		if (snap->bindings[i].cgroup == cgroup)
-			return &snap->bindings[i];
-	return NULL;
+	if (!snap->nr_bindings)
+		return NULL;
+	found = bsearch(&k, snap->by_cgroup, snap->nr_bindings,
+			sizeof(*snap->by_cgroup), compare_cgroups);
+	return found ? *found : NULL;
 }
 
 static int compare_levels(const void *a, const void *b)
@@ -58,15 +69,73 @@ static int compare_levels(const void *a, const void *b)
 
 void llsock_snapshot_sort(struct snapshot *snap)
 {
+	size_t i;
+
 	qsort(snap->bindings, snap->nr_bindings, sizeof(*snap->bindings),
 	      compare_levels);
+	for (i = 0; i < snap->nr_bindings; i++)
+		snap->by_cgroup[i] = &snap->bindings[i];
+	qsort(snap->by_cgroup, snap->nr_bindings, sizeof(*snap->by_cgroup),
+	      compare_cgroups);
+}
+
+/* The ruleset @info describes, without its rules yet. */
+static int ruleset_from_info(const struct llsock_ruleset_info *info,
+			     struct llsock_ruleset **ruleset)
+{
+	if ((info->flavour != LLSOCK_FLAVOUR_V4 &&
+	     info->flavour != LLSOCK_FLAVOUR_PERMISSION) ||
+	    info->flags & ~LLSOCK_RULESET_AUDIT)
+		return -EUCLEAN;
+	/* Written by the loader after its checks: not checked again. */
+	*ruleset = llsock_ruleset_new(info->flavour, info->handled);
+	if (!*ruleset)
+		return -ENOMEM;
+	(*ruleset)->audit = info->flags & LLSOCK_RULESET_AUDIT;
+	return 0;
+}
+
+static int insert_rule(struct llsock_ruleset *ruleset,
+		       const struct llsock_ruleset_rule *stored)
+{
+	struct llsock_rule_info rule = {
+		.allowed = stored->allowed,
+		.wildcards = stored->wildcards,
+		.family = stored->family,
+		.type = stored->type,
+		.protocol = stored->protocol,
+	};
+
+	return llsock_ruleset_insert(ruleset, &rule);
+}
+
+/* Appends @ruleset, stored as @id, to @snap's rulesets; takes it. */
+static int add_ruleset(struct snapshot *snap, __u32 id,
+		       struct llsock_ruleset *ruleset)
+{
+	struct stored_ruleset *grown;
+
+	if (snap->nr_rulesets == snap->cap_rulesets) {
+		size_t cap = snap->cap_rulesets ? 2 * snap->cap_rulesets : 16;
+
+		grown = realloc(snap->rulesets, cap * sizeof(*grown));
+		if (!grown) {
+			llsock_ruleset_free(ruleset);
+			return -ENOMEM;
+		}
+		snap->rulesets = grown;
+		snap->cap_rulesets = cap;
+	}
+	snap->rulesets[snap->nr_rulesets].id = id;
+	snap->rulesets[snap->nr_rulesets++].ruleset = ruleset;
+	return 0;
 }
 
 static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 {
 	struct llsock_ruleset_rule_key *rule_keys = NULL;
 	struct llsock_ruleset_info *infos = NULL;
-	__u64 *allowed = NULL;
+	struct llsock_ruleset_rule *rules = NULL;
 	__u32 *ids = NULL;
 	size_t n, nr_rules, i;
 	int ret;
@@ -76,53 +145,29 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 			      &n);
 	if (ret)
 		return ret;
-	snap->rulesets = calloc(n ? n : 1, sizeof(*snap->rulesets));
-	if (!snap->rulesets) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
-		struct stored_ruleset *stored = &snap->rulesets[i];
+		struct llsock_ruleset *ruleset;
 
-		stored->id = ids[i];
-		if ((infos[i].flavour != LLSOCK_FLAVOUR_V4 &&
-		     infos[i].flavour != LLSOCK_FLAVOUR_PERMISSION) ||
-		    infos[i].flags & ~LLSOCK_RULESET_AUDIT) {
-			ret = -EUCLEAN;
+		ret = ruleset_from_info(&infos[i], &ruleset);
+		if (!ret)
+			ret = add_ruleset(snap, ids[i], ruleset);
+		if (ret)
 			goto out;
-		}
-		/* Written by the loader after its checks: not checked again. */
-		stored->ruleset = llsock_ruleset_new(infos[i].flavour,
-						     infos[i].handled);
-		if (!stored->ruleset) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		stored->ruleset->audit = infos[i].flags & LLSOCK_RULESET_AUDIT;
-		snap->nr_rulesets++;
 	}
 
 	ret = llsock_map_dump(STORE_FD(store, ruleset_rules),
-			      sizeof(*rule_keys), sizeof(*allowed),
-			      (void **)&rule_keys, (void **)&allowed,
-			      &nr_rules);
+			      sizeof(*rule_keys), sizeof(*rules),
+			      (void **)&rule_keys, (void **)&rules, &nr_rules);
 	if (ret)
 		goto out;
 	for (i = 0; i < nr_rules; i++) {
 		struct llsock_ruleset *ruleset;
-		struct llsock_rule_info rule = {
-			.allowed = allowed[i],
-			.wildcards = rule_keys[i].wildcards,
-			.family = rule_keys[i].family,
-			.type = rule_keys[i].type,
-			.protocol = rule_keys[i].protocol,
-		};
 
 		/* Rules of a ruleset being written or swept: not ours. */
 		ruleset = llsock_snapshot_ruleset(snap, rule_keys[i].ruleset);
 		if (!ruleset)
 			continue;
-		ret = llsock_ruleset_insert(ruleset, &rule);
+		ret = insert_rule(ruleset, &rules[i]);
 		if (ret)
 			goto out;
 	}
@@ -132,8 +177,71 @@ out:
 	free(ids);
 	free(infos);
 	free(rule_keys);
-	free(allowed);
+	free(rules);
 	return ret;
+}
+
+int llsock_store_ruleset_read(struct llsock_store *store, __u32 id,
+			      struct llsock_ruleset **ruleset,
+			      struct llsock_ruleset_info *info)
+{
+	struct llsock_ruleset_rule_key key = { .ruleset = id };
+	struct llsock_ruleset_rule rule;
+	int ret;
+
+	ret = bpf_map_lookup_elem(STORE_FD(store, rulesets), &id, info);
+	if (ret)
+		return ret == -ENOENT ? -EUCLEAN : ret;
+	ret = ruleset_from_info(info, ruleset);
+	for (; !ret && key.index < info->nr_rules; key.index++) {
+		ret = bpf_map_lookup_elem(STORE_FD(store, ruleset_rules), &key,
+					  &rule);
+		if (ret == -ENOENT)
+			ret = -EUCLEAN;
+		if (!ret)
+			ret = insert_rule(*ruleset, &rule);
+	}
+	if (ret && *ruleset) {
+		llsock_ruleset_free(*ruleset);
+		*ruleset = NULL;
+	}
+	if (!ret)
+		llsock_ruleset_normalize(*ruleset);
+	return ret;
+}
+
+int llsock_snapshot_ruleset_get(struct llsock_store *store,
+				struct snapshot *snap, __u32 id,
+				struct llsock_ruleset **ruleset)
+{
+	struct llsock_ruleset_info info;
+	int ret;
+
+	*ruleset = llsock_snapshot_ruleset(snap, id);
+	if (*ruleset)
+		return 0;
+	ret = llsock_store_ruleset_read(store, id, ruleset, &info);
+	if (!ret)
+		ret = add_ruleset(snap, id, *ruleset);
+	if (ret)
+		*ruleset = NULL;
+	return ret;
+}
+
+/* A binding of the store, as llsock_domains has it. */
+int llsock_binding_from_domain(struct binding *b, __u64 cgroup,
+			       const struct llsock_domain *domain)
+{
+	memset(b, 0, sizeof(*b));
+	b->cgroup = cgroup;
+	b->domain = *domain;
+	b->level = domain->level;
+	if (!domain->nr_layers || domain->nr_layers > LLSOCK_MAX_LAYERS)
+		return -EUCLEAN;
+	b->ruleset_id = domain->ruleset[domain->nr_layers - 1];
+	b->existed = true;
+	b->bound = true;
+	return 0;
 }
 
 int llsock_snapshot_load(struct llsock_store *store, struct snapshot *snap,
@@ -141,8 +249,8 @@ int llsock_snapshot_load(struct llsock_store *store, struct snapshot *snap,
 {
 	struct llsock_domain *domains = NULL;
 	__u64 *cgroups = NULL;
+	int ret, mount_fd = -1;
 	size_t n, i;
-	int ret;
 
 	memset(snap, 0, sizeof(*snap));
 	ret = llsock_store_domains(store, &cgroups, &domains, &n);
@@ -154,29 +262,32 @@ int llsock_snapshot_load(struct llsock_store *store, struct snapshot *snap,
 		ret = -ENOMEM;
 		goto out;
 	}
+	snap->by_cgroup = calloc(n + 1, sizeof(*snap->by_cgroup));
+	if (!snap->by_cgroup) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
-		struct binding *b = &snap->bindings[i];
-
-		b->cgroup = cgroups[i];
-		b->domain = domains[i];
-		b->level = domains[i].level;
-		if (!b->domain.nr_layers ||
-		    b->domain.nr_layers > LLSOCK_MAX_LAYERS) {
-			ret = -EUCLEAN;
+		ret = llsock_binding_from_domain(&snap->bindings[i], cgroups[i],
+					  &domains[i]);
+		if (ret)
 			goto out;
-		}
-		b->ruleset_id = b->domain.ruleset[b->domain.nr_layers - 1];
-		b->existed = true;
-		b->bound = true;
 	}
 	snap->nr_bindings = n;
 	llsock_snapshot_sort(snap);
 
+	if (ancestry) {
+		mount_fd = llsock_cgroup_open_mount();
+		if (mount_fd < 0) {
+			ret = mount_fd;
+			goto out;
+		}
+	}
 	for (i = 0; ancestry && i < n; i++) {
 		struct binding *b = &snap->bindings[i];
 		int fd, level;
 
-		fd = llsock_cgroup_open_id(b->cgroup);
+		fd = llsock_cgroup_open_id_at(mount_fd, b->cgroup);
 		if (fd == -ESTALE) {
 			b->gone = true;
 			continue;
@@ -200,6 +311,8 @@ int llsock_snapshot_load(struct llsock_store *store, struct snapshot *snap,
 		snap->bindings[i].ruleset =
 			llsock_snapshot_ruleset(snap, snap->bindings[i].ruleset_id);
 out:
+	if (mount_fd >= 0)
+		close(mount_fd);
 	free(cgroups);
 	free(domains);
 	if (ret)

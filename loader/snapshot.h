@@ -58,8 +58,10 @@ struct stored_ruleset {
 struct snapshot {
 	struct binding *bindings;
 	size_t nr_bindings;
+	/* The same, sorted by cgroup id (room for one more too). */
+	struct binding **by_cgroup;
 	struct stored_ruleset *rulesets;
-	size_t nr_rulesets;
+	size_t nr_rulesets, cap_rulesets;
 };
 
 /*
@@ -74,6 +76,20 @@ void llsock_snapshot_free(struct snapshot *snap);
 
 struct llsock_ruleset *llsock_snapshot_ruleset(const struct snapshot *snap,
 					       __u32 id);
+/*
+ * The ruleset @id: from @snap, or read from the store and kept in @snap.
+ * -EUCLEAN when the store lacks it or some of its rules.
+ */
+int llsock_snapshot_ruleset_get(struct llsock_store *store,
+				struct snapshot *snap, __u32 id,
+				struct llsock_ruleset **ruleset);
+/* Reads the ruleset @id and its info, by its id alone. */
+int llsock_store_ruleset_read(struct llsock_store *store, __u32 id,
+			      struct llsock_ruleset **ruleset,
+			      struct llsock_ruleset_info *info);
+/* The binding of @cgroup that llsock_domains holds as @domain. */
+int llsock_binding_from_domain(struct binding *b, __u64 cgroup,
+			       const struct llsock_domain *domain);
 struct binding *llsock_snapshot_binding(const struct snapshot *snap,
 					__u64 cgroup);
 /* Sorts the bindings by level again, after one was added. */

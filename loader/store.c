@@ -144,7 +144,7 @@ int llsock_store_recount(struct llsock_store *store)
 	__u16 levels[LLSOCK_MAX_LEVEL + 1] = {}, filter[LLSOCK_FILTER_SLOTS] = {};
 	struct llsock_state *state = store->state;
 	struct llsock_domain *domains;
-	__u64 *cgroups, mask = 0;
+	__u64 *cgroups, mask = 0, entries = 0;
 	size_t n, i;
 	int ret;
 
@@ -152,6 +152,7 @@ int llsock_store_recount(struct llsock_store *store)
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
+		entries += domains[i].entries;
 		if (domains[i].level > LLSOCK_MAX_LEVEL)
 			continue;
 		levels[domains[i].level]++;
@@ -170,6 +171,8 @@ int llsock_store_recount(struct llsock_store *store)
 		if (filter[i] < state->filter[i])
 			__atomic_store_n(&state->filter[i], filter[i],
 					 __ATOMIC_RELEASE);
+	state->nr_bindings = n;
+	state->rule_entries = entries;
 	free(cgroups);
 	free(domains);
 	return 0;

@@ -55,8 +55,9 @@ int llsock_store_domains(struct llsock_store *store, __u64 **cgroups,
 			 struct llsock_domain **domains, size_t *n);
 /*
  * Sets the fast path's counters (bound cgroups per level and per filter
- * slot) from the domains in the store: what a change killed between a
- * count and its map update left wrong, made right.
+ * slot) and the counts the limits are checked against from the domains in
+ * the store: what a change killed between a count and its map update left
+ * wrong, made right.
  */
 int llsock_store_recount(struct llsock_store *store);
 void llsock_store_count_binding(struct llsock_store *store, __u64 cgroup,

@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include "llsock.h"
 #include "reader.skel.h"
@@ -370,7 +371,220 @@ TEST_F(lifecycle, bindings_limit)
 		TH_LOG("%s", err);
 	ASSERT_NE(NULL, strstr(err, "`llsock load --max-bindings N` with N >= 3."));
 	ASSERT_EQ(0, errno_in(c, AF_INET, SOCK_STREAM, 0));
+
+	/*
+	 * The binding of a removed cgroup holds its place until a change
+	 * drops it; one that needs the place drops it first.
+	 */
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, rmdir(self->a));
+	ASSERT_EQ(0, bind_rules(c, "unix.*.*", NULL));
+	ASSERT_EQ(EACCES, errno_in(c, AF_INET, SOCK_STREAM, 0));
+	ASSERT_EQ(0, llsock_get_counters(&counters));
+	ASSERT_EQ(2, counters.bindings);
 	ASSERT_EQ(0, reload(NULL));
+}
+
+/*
+ * What the store holds: every domain, every ruleset's id and refs, the
+ * entries of every other map, and the counts llsock_state keeps for the
+ * limits.
+ */
+#define STORE_MAX	64
+struct store_print {
+	size_t nr_domains, nr_rulesets;
+	struct {
+		__u64 cgroup;
+		struct llsock_domain domain;
+	} domains[STORE_MAX];
+	struct {
+		__u32 id, refs;
+	} rulesets[STORE_MAX];
+	size_t rules, protocols, ruleset_rules, cgroup_stats;
+	__u64 nr_bindings, rule_entries;
+};
+
+static int pin_fd(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s", name);
+	return bpf_obj_get(path);
+}
+
+/* Entries of the map pinned as @name, in key order of the kernel's walk. */
+static size_t map_entries(const char *name)
+{
+	char key[64], next[64];
+	int fd = pin_fd(name);
+	size_t n = 0;
+	void *prev = NULL;
+
+	while (fd >= 0 && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, sizeof(key));
+		prev = key;
+		n++;
+	}
+	close(fd);
+	return fd < 0 ? (size_t)-1 : n;
+}
+
+static struct llsock_state *map_state(void)
+{
+	struct llsock_state *state;
+	int fd = pin_fd("state");
+
+	if (fd < 0)
+		return NULL;
+	state = mmap(NULL, sizeof(*state), PROT_READ | PROT_WRITE,
+		     MAP_SHARED, fd, 0);
+	close(fd);
+	return state == MAP_FAILED ? NULL : state;
+}
+
+static int compare_first_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int compare_first_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int read_store(struct store_print *p)
+{
+	int domains = pin_fd("domains"), rulesets = pin_fd("rulesets");
+	struct llsock_ruleset_info info;
+	struct llsock_state *state;
+	__u64 cgroup, *prev = NULL;
+	__u32 id, *prev_id = NULL;
+	int ret = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (domains < 0 || rulesets < 0)
+		goto out;
+	while (!bpf_map_get_next_key(domains, prev, &cgroup)) {
+		if (p->nr_domains == STORE_MAX)
+			goto out;
+		p->domains[p->nr_domains].cgroup = cgroup;
+		if (bpf_map_lookup_elem(domains, &cgroup,
+					&p->domains[p->nr_domains].domain))
+			goto out;
+		prev = &p->domains[p->nr_domains++].cgroup;
+	}
+	while (!bpf_map_get_next_key(rulesets, prev_id, &id)) {
+		if (p->nr_rulesets == STORE_MAX ||
+		    bpf_map_lookup_elem(rulesets, &id, &info))
+			goto out;
+		p->rulesets[p->nr_rulesets].id = id;
+		p->rulesets[p->nr_rulesets].refs = info.refs;
+		prev_id = &p->rulesets[p->nr_rulesets++].id;
+	}
+	qsort(p->domains, p->nr_domains, sizeof(p->domains[0]),
+	      compare_first_u64);
+	qsort(p->rulesets, p->nr_rulesets, sizeof(p->rulesets[0]),
+	      compare_first_u32);
+	p->rules = map_entries("rules");
+	p->protocols = map_entries("protocol_rules");
+	p->ruleset_rules = map_entries("ruleset_rules");
+	p->cgroup_stats = map_entries("cgroup_stats");
+	state = map_state();
+	if (!state)
+		goto out;
+	p->nr_bindings = state->nr_bindings;
+	p->rule_entries = state->rule_entries;
+	munmap(state, sizeof(*state));
+	ret = 0;
+out:
+	close(domains);
+	close(rulesets);
+	return ret;
+}
+
+/*
+ * A change costs what it changes: it cleans up the tables and rulesets it
+ * replaced by their keys and refs, and keeps the counts for the limits.
+ * Checked against the whole-store pass that a change makes after one that
+ * died half-way (llsock_state's changing set): it deletes whatever no
+ * domain refers to, sets every ruleset's refs from the domains, and counts
+ * everything again. Left as a change left it, it must find nothing to do.
+ */
+static void expect_whole_pass_agrees(struct __test_metadata *_metadata,
+				     const char *step)
+{
+	struct store_print before, after;
+	struct llsock_state *state;
+
+	ASSERT_EQ(0, read_store(&before));
+	state = map_state();
+	ASSERT_NE(NULL, state);
+	ASSERT_EQ(0, state->changing);
+	state->changing = 1;
+	ASSERT_EQ(0, llsock_gc());
+	ASSERT_EQ(0, state->changing);
+	munmap(state, sizeof(*state));
+	ASSERT_EQ(0, read_store(&after));
+	ASSERT_EQ(after.nr_domains, before.nr_domains) TH_LOG("after %s", step);
+	ASSERT_EQ(after.nr_rulesets, before.nr_rulesets) TH_LOG("after %s", step);
+	ASSERT_EQ(after.rules, before.rules) TH_LOG("after %s", step);
+	ASSERT_EQ(after.protocols, before.protocols) TH_LOG("after %s", step);
+	ASSERT_EQ(after.ruleset_rules, before.ruleset_rules)
+		TH_LOG("after %s", step);
+	ASSERT_EQ(after.cgroup_stats, before.cgroup_stats)
+		TH_LOG("after %s", step);
+	ASSERT_EQ(after.nr_bindings, before.nr_bindings) TH_LOG("after %s", step);
+	ASSERT_EQ(after.rule_entries, before.rule_entries)
+		TH_LOG("after %s", step);
+	ASSERT_EQ(0, memcmp(after.domains, before.domains,
+			    sizeof(before.domains))) TH_LOG("after %s", step);
+	ASSERT_EQ(0, memcmp(after.rulesets, before.rulesets,
+			    sizeof(before.rulesets))) TH_LOG("after %s", step);
+	ASSERT_EQ(before.nr_domains, before.nr_bindings);
+}
+
+TEST_F(lifecycle, local_changes_leave_what_a_whole_pass_would)
+{
+	char x[PATH_MAX];
+
+	snprintf(x, sizeof(x), "%s/x", self->b);
+	ASSERT_EQ(0, mkdir(x, 0755));
+	/* Bindings of cgroups earlier tests removed: dropped now. */
+	ASSERT_EQ(0, llsock_gc());
+	expect_whole_pass_agrees(_metadata, "nothing");
+
+	/* More than the inline protocols: llsock_protocol_rules too. */
+	ASSERT_EQ(0, bind_rules(x, "unix.*.*", "inet.raw.1", "inet.raw.2",
+				"inet.raw.3", "inet.raw.4", "inet.raw.5",
+				"inet.raw.6", "inet.raw.7", "inet.raw.8", NULL));
+	expect_whole_pass_agrees(_metadata, "binding b/x");
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", "inet.stream.tcp", NULL));
+	expect_whole_pass_agrees(_metadata, "binding b above b/x");
+	ASSERT_EQ(EACCES, errno_in(x, AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	ASSERT_EQ(0, errno_in(x, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, bind_rules(self->b, "inet.*.*", "unix.dgram.0", NULL));
+	expect_whole_pass_agrees(_metadata, "replacing b");
+	ASSERT_EQ(EACCES, errno_in(x, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.stream.0", NULL));
+	expect_whole_pass_agrees(_metadata, "binding a");
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->b));
+	expect_whole_pass_agrees(_metadata, "unbinding b");
+	ASSERT_EQ(0, errno_in(x, AF_UNIX, SOCK_STREAM, 0));
+	ASSERT_EQ(0, bind_rules(x, "unix.dgram.0", NULL));
+	expect_whole_pass_agrees(_metadata, "replacing b/x");
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", NULL));
+	expect_whole_pass_agrees(_metadata, "binding b again");
+	ASSERT_EQ(0, rmdir(x));
+	ASSERT_EQ(0, llsock_gc());
+	expect_whole_pass_agrees(_metadata, "dropping removed b/x");
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->b));
+	expect_whole_pass_agrees(_metadata, "unbinding a and b");
 }
 
 static int bpf_allowed(void *arg)
