@@ -3,8 +3,8 @@
  * Binding: the one transaction that changes the store.
  *
  * A change binds a ruleset to a cgroup (or replaces the one bound there),
- * unbinds one, or does neither (llsock_gc()); every change also drops the
- * bindings of removed cgroups. Under an exclusive lock of the store:
+ * unbinds one, or drops the bindings of removed cgroups (llsock_gc()).
+ * Under an exclusive lock of the store:
  *  1. plan: read a snapshot, put the changed binding in it as an ordinary
  *     entry (added, given its new ruleset, or marked unbound), and compute
  *     the new domain of it and of every binding below it; a limit exceeded
@@ -28,8 +28,9 @@
  * one before it died half-way: it finishes or undoes that one, then
  * deletes whatever nothing refers to and counts everything again), a
  * change that the counts say would exceed a limit (to drop the bindings
- * of removed cgroups first, and to say exactly), and llsock_gc() when a
- * cgroup was removed.
+ * of removed cgroups first, and to say exactly). llsock_gc() opens each
+ * bound cgroup once, and cleans up after the bindings it drops as a change
+ * does.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -896,19 +897,14 @@ static int add_stored_below(struct llsock_store *store, struct snapshot *snap,
 			    int level)
 {
 	struct dirent *entry;
-	int fd, ret = 0;
+	int ret = 0;
 	DIR *dir;
 
 	if (level >= LLSOCK_MAX_LEVEL)
 		return 0;
-	fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	dir = llsock_opendir_at(dir_fd);
+	if (!dir)
 		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
 	while (!ret && (errno = 0, entry = readdir(dir))) {
 		int child;
 

@@ -248,6 +248,24 @@ int llsock_cgroup_ancestry(int fd, __u64 *ids, int max)
 	return n - 1;
 }
 
+DIR *llsock_opendir_at(int dir_fd)
+{
+	DIR *dir;
+	int fd;
+
+	fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return dir;
+}
+
 int llsock_cgroup_open_mount(void)
 {
 	char mount[PATH_MAX];

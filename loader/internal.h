@@ -3,6 +3,8 @@
 #ifndef LLSOCK_INTERNAL_H
 #define LLSOCK_INTERNAL_H
 
+#include <dirent.h>
+
 #include "libllsock.h"
 #include "../bpf/llsock.h"
 
@@ -121,10 +123,16 @@ int llsock_cgroup_check_fd(int fd);
  * returns the level, or -errno.
  */
 int llsock_cgroup_ancestry(int fd, __u64 *ids, int max);
+/* Opens the cgroup @id: a descriptor, -ESTALE once removed, or -errno. */
 int llsock_cgroup_open_id(__u64 id);
 /* The same, with the cgroup2 mount open (llsock_cgroup_open_mount()). */
 int llsock_cgroup_open_mount(void);
 int llsock_cgroup_open_id_at(int mount_fd, __u64 id);
+/*
+ * A directory stream of @dir_fd's directory, with an offset of its own
+ * (closedir() does not close @dir_fd); NULL with errno set.
+ */
+DIR *llsock_opendir_at(int dir_fd);
 /* llsock_cgroup_contains_self() of the cgroup directory @cgroup_fd. */
 int llsock_cgroup_fd_contains_self(int cgroup_fd);
 int llsock_cgroup_id(int fd, __u64 *id);

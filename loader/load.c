@@ -72,19 +72,12 @@ static int ensure_bpffs(void)
 static int read_pins(int dir_fd, char names[][NAME_MAX + 1])
 {
 	struct dirent *entry;
-	int n = 0, fd;
+	int n = 0;
 	DIR *dir;
 
-	fd = dup(dir_fd);
-	if (fd < 0)
+	dir = llsock_opendir_at(dir_fd);
+	if (!dir)
 		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	/* The descriptor shares its offset with @dir_fd: start over. */
-	rewinddir(dir);
 	while ((entry = readdir(dir)) && n < MAX_PINS) {
 		if (entry->d_name[0] == '.')
 			continue;

@@ -17,7 +17,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 LLSOCK=${LLSOCK:-$here/../build/llsock}
 case $LLSOCK in /*) ;; *) LLSOCK=$PWD/$LLSOCK ;; esac
-commands=(load unload status apply show clear run monitor check)
+commands=(load unload status apply show clear gc run monitor check)
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 if [ ! -x "$LLSOCK" ]; then
@@ -378,6 +378,13 @@ for preset in policies/*.policy; do
 		problem "expected a line '# What it breaks: ' in $preset"
 	end_test
 done
+
+begin "gc with an argument is a usage error"
+ll gc extra
+expect_rc 1
+expect_err_has 'llsock: unexpected argument "extra"'
+expect_out_empty
+end_test
 
 begin "metrics with an argument is a usage error"
 ll metrics extra
@@ -870,7 +877,7 @@ for spec in "apply|cannot apply policy to $own_cgroup" "clear|cannot clear $own_
 	fi
 done
 
-for args in "show" "show --json" "unload" "monitor --timeout 1" "monitor --json --count 1"; do
+for args in "show" "show --json" "unload" "gc" "monitor --timeout 1" "monitor --json --count 1"; do
 	# shellcheck disable=SC2086 # ARGS are words
 	if not_loaded "not loaded: $args fails and says to run llsock load" $args; then
 		expect_rc 2

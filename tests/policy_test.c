@@ -822,6 +822,34 @@ static int llsock_output(const char *args, char *buf, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/*
+ * A removed cgroup's binding stays until `llsock gc` (or a change that
+ * needs its place) drops it; no other change pays for finding it.
+ */
+TEST_F(policy, cli_gc_drops_removed_cgroups)
+{
+	struct llsock_counters before, after;
+	char out[256], expect[128];
+
+	ASSERT_EQ(0, llsock_gc());
+	ASSERT_EQ(0, llsock_get_counters(&before));
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", NULL));
+	ASSERT_EQ(0, rmdir(self->b));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings + 2, after.bindings);
+	ASSERT_EQ(0, llsock_output("gc", out, sizeof(out)));
+	snprintf(expect, sizeof(expect),
+		 "1 binding of removed cgroups dropped; %u left\n",
+		 before.bindings + 1);
+	ASSERT_STREQ(expect, out);
+	ASSERT_EQ(0, llsock_get_counters(&after));
+	ASSERT_EQ(before.bindings + 1, after.bindings);
+	ASSERT_EQ(0, llsock_output("gc", out, sizeof(out)));
+	ASSERT_NE(NULL, strstr(out, "0 bindings of removed cgroups dropped"));
+	ASSERT_EQ(EACCES, errno_in(self->a, AF_INET, SOCK_STREAM, 0));
+}
+
 TEST_F(policy, cli_flavours)
 {
 	char policy[] = "/tmp/llsock-flavour-XXXXXX", args[PATH_MAX * 2];

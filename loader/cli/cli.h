@@ -92,8 +92,8 @@ struct cli_command {
 };
 
 extern const struct cli_command cmd_load, cmd_unload, cmd_status, cmd_apply,
-	cmd_show, cmd_clear, cmd_run, cmd_monitor, cmd_metrics, cmd_check,
-	cmd_oci_hook;
+	cmd_show, cmd_clear, cmd_gc, cmd_run, cmd_monitor, cmd_metrics,
+	cmd_check, cmd_oci_hook;
 
 /* --json, with its help text. */
 #define CLI_JSON_OPTION(text) \

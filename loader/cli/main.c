@@ -32,6 +32,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_apply,
 	&cmd_show,
 	&cmd_clear,
+	&cmd_gc,
 	&cmd_run,
 	&cmd_monitor,
 	&cmd_metrics,

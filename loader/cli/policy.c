@@ -318,6 +318,43 @@ const struct cli_command cmd_clear = {
 	.run = clear,
 };
 
+/* gc */
+
+static int gc(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct llsock_counters before, after;
+	int ret;
+
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	ret = llsock_get_counters(&before);
+	if (!ret)
+		ret = llsock_gc();
+	if (!ret)
+		ret = llsock_get_counters(&after);
+	if (ret)
+		return cli_fail(ret, "drop the bindings of removed cgroups", NULL);
+	print_text("%u binding%s of removed cgroups dropped; %u left\n",
+		   before.bindings - after.bindings,
+		   before.bindings - after.bindings == 1 ? "" : "s",
+		   after.bindings);
+	return 0;
+}
+
+const struct cli_command cmd_gc = {
+	.name = "gc",
+	.summary = "drop the bindings of removed cgroups",
+	.description =
+"Drop the bindings of cgroups that were removed. They enforce nothing (no\n"
+"task is left in them) but hold their place under --max-bindings, and\n"
+"their rules under --max-rules, until this runs, the OCI hook's poststop\n"
+"stage runs, or a change needs the place. Costs one open per binding.\n",
+	.options = cli_no_options,
+	.no_args = true,
+	.run = gc,
+};
+
 /* show */
 
 static int show_all(void)
