@@ -190,18 +190,26 @@ static unsigned int nr_drift;
 static unsigned int iterations = 20000;
 static unsigned int batches = 5;
 static bool no_guard;
+/* Bindings the scale phase makes (0: none); see measure_scale(). */
+static unsigned int scale_bindings = 10000;
+static bool scale_only;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-"Usage: bench [--iterations N] [--batches N] [--no-guard]\n"
+"Usage: bench [--iterations N] [--batches N] [--no-guard] [--bindings N]\n"
+"             [--scale-only]\n"
 "\n"
-"Guest instructions per call with and without llsock, in a VM under\n"
+"Guest instructions per call with and without llsock, then what one more\n"
+"binding costs with 10 and with 4,000 cgroups bound, in a VM under\n"
 "-icount shift=0 (make bench). Runs as root, with llsock not loaded.\n"
 "\n"
 "  -n, --iterations N  calls per batch (default 20000; denied: at most %d)\n"
 "  -b, --batches N     timed batches per row, after a warm-up (default 5)\n"
 "      --no-guard      load llsock without its guard hooks\n"
+"      --bindings N    bindings the scale phase makes, with limits for them\n"
+"                      at load (default 10000; below 4010: no scale phase)\n"
+"      --scale-only    the scale phase only\n"
 "  -h, --help          this text\n", DENIED_BATCH_MAX);
 }
 
@@ -836,6 +844,167 @@ static int measure_drift(void)
 	return 0;
 }
 
+/*
+ * The scale phase: what one more binding costs with few and with many
+ * cgroups bound, in guest time (instructions) of llsock_bind_cgroup() on
+ * a fresh cgroup, each cgroup with a container's ruleset of 10 rules;
+ * llsock loaded again with limits for @scale_bindings.
+ */
+#define SCALE_CGROUP		BENCH_CGROUP "/scale"
+#define SCALE_SAMPLES		5
+#define SCALE_FEW		10
+#define SCALE_MANY		4000
+#define SCALE_RULES		10
+#define TARGET_SCALE		2.0
+
+static const char *const scale_rules[SCALE_RULES] = {
+	"unix.stream.0", "unix.dgram.0", "inet.stream.0", "inet.stream.tcp",
+	"inet.dgram.0", "inet.dgram.udp", "inet6.stream.0",
+	"inet6.stream.tcp", "inet6.dgram.0", "inet6.dgram.udp",
+};
+
+static int compare_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Binds c@i; adds its guest time to @times[*@n] when @times. */
+static int scale_bind(const struct llsock_ruleset *ruleset, unsigned int i,
+		      __u64 *times, unsigned int *n)
+{
+	char path[PATH_MAX];
+	__u64 start;
+	int ret;
+
+	snprintf(path, sizeof(path), SCALE_CGROUP "/c%u", i);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return fail(errno, "create cgroup %s", path);
+	start = now();
+	ret = llsock_bind_cgroup(ruleset, path);
+	if (times)
+		times[(*n)++] = now() - start;
+	if (ret)
+		return fail(ret, "bind cgroup %u of the scale phase (%s)", i,
+			    path);
+	return 0;
+}
+
+/* Median guest time of SCALE_SAMPLES more bindings, from c@from on. */
+static int scale_sample(const struct llsock_ruleset *ruleset,
+			unsigned int from, __u64 *median)
+{
+	__u64 times[SCALE_SAMPLES];
+	unsigned int i, n = 0;
+	int ret;
+
+	for (i = 0; i < SCALE_SAMPLES; i++) {
+		ret = scale_bind(ruleset, from + i, times, &n);
+		if (ret)
+			return ret;
+	}
+	qsort(times, n, sizeof(*times), compare_u64);
+	*median = times[n / 2];
+	return 0;
+}
+
+/* Guest time of llsock_gc() with nothing to drop. */
+static int scale_gc(__u64 *time)
+{
+	__u64 start = now();
+	int ret;
+
+	ret = llsock_gc();
+	*time = now() - start;
+	return ret ? fail(ret, "run llsock_gc()") : 0;
+}
+
+static int measure_scale(void)
+{
+	struct llsock_load_opts opts = {
+		.sz = sizeof(opts),
+		.max_bindings = scale_bindings,
+		.max_rules = scale_bindings * SCALE_RULES,
+		.no_guard = no_guard,
+	};
+	struct llsock_ruleset_attr attr = {
+		.handled_access_socket = LLSOCK_ACCESS_SOCKET_CREATE,
+	};
+	__u64 few, many, last = 0, gc_few, gc_many;
+	struct llsock_ruleset *ruleset;
+	unsigned int i, bound;
+	char err[640] = "";
+	int ret;
+
+	if (scale_bindings < SCALE_MANY + 2 * SCALE_SAMPLES) {
+		printf("scale: skipped (--bindings %u, below %u)\n",
+		       scale_bindings, SCALE_MANY + 2 * SCALE_SAMPLES);
+		return 0;
+	}
+	ret = llsock_create_ruleset(&attr, sizeof(attr), 0, &ruleset);
+	if (ret)
+		return fail(ret, "create the scale phase's ruleset");
+	for (i = 0; !ret && i < SCALE_RULES; i++)
+		ret = llsock_add_rule_text(ruleset, scale_rules[i], err,
+					   sizeof(err));
+	if (ret) {
+		fail(ret, "add rule %s (%s)", scale_rules[i - 1], err);
+		goto out_free;
+	}
+	if (mkdir(SCALE_CGROUP, 0755) && errno != EEXIST) {
+		ret = fail(errno, "create cgroup %s", SCALE_CGROUP);
+		goto out_free;
+	}
+	ret = llsock_load(&opts);
+	if (ret) {
+		fail(ret, "load llsock for %u bindings", scale_bindings);
+		goto out_free;
+	}
+	for (bound = 0; !ret && bound < SCALE_FEW; bound++)
+		ret = scale_bind(ruleset, bound, NULL, NULL);
+	if (!ret)
+		ret = scale_gc(&gc_few);
+	if (!ret)
+		ret = scale_sample(ruleset, bound, &few);
+	for (bound += SCALE_SAMPLES; !ret && bound < SCALE_MANY; bound++)
+		ret = scale_bind(ruleset, bound, NULL, NULL);
+	if (!ret)
+		ret = scale_gc(&gc_many);
+	if (!ret)
+		ret = scale_sample(ruleset, bound, &many);
+	for (bound += SCALE_SAMPLES; !ret && bound < scale_bindings - 1;
+	     bound++)
+		ret = scale_bind(ruleset, bound, NULL, NULL);
+	if (!ret) {
+		unsigned int n = 0;
+
+		ret = scale_bind(ruleset, bound++, &last, &n);
+	}
+	if (ret)
+		goto out_unload;
+	printf("\none more binding (a fresh cgroup, %d rules), guest instructions, median of %d:\n"
+	       "  %5d bound: %12llu\n  %5d bound: %12llu (%.2fx)\n"
+	       "  %5u bound: %12llu (the last one the limits allow, one sample)\n"
+	       "llsock_gc() with nothing to drop: %llu at %d bound, %llu at %d\n",
+	       SCALE_RULES, SCALE_SAMPLES, SCALE_FEW + 0, (unsigned long long)few,
+	       SCALE_MANY, (unsigned long long)many, (double)many / few,
+	       scale_bindings - 1, (unsigned long long)last,
+	       (unsigned long long)gc_few, SCALE_FEW,
+	       (unsigned long long)gc_many, SCALE_MANY);
+	printf("target: one more binding at %d bound within %.0fx of at %d: %s\n",
+	       SCALE_MANY, TARGET_SCALE, SCALE_FEW,
+	       (double)many / few <= TARGET_SCALE ? "met" : "MISSED");
+	printf("bench: one more binding at %d bound costs %.2fx what it costs at %d; %u bindings made\n",
+	       SCALE_MANY, (double)many / few, SCALE_FEW, bound);
+out_unload:
+	if (llsock_unload() && !ret)
+		ret = fail(errno, "unload llsock after the scale phase");
+out_free:
+	llsock_ruleset_free(ruleset);
+	return ret ? 2 : 0;
+}
+
 static int parse_count(const char *text, unsigned int min, unsigned int max,
 		       unsigned int *value)
 {
@@ -856,6 +1025,8 @@ int main(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "batches", required_argument, NULL, 'b' },
 		{ "no-guard", no_argument, NULL, 'g' },
+		{ "bindings", required_argument, NULL, 's' },
+		{ "scale-only", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -880,6 +1051,16 @@ int main(int argc, char **argv)
 			break;
 		case 'g':
 			no_guard = true;
+			break;
+		case 's':
+			if (parse_count(optarg, 0, 1000000, &scale_bindings)) {
+				fprintf(stderr, "bench: bad --bindings %s (0 to 1000000)\n",
+					optarg);
+				return 1;
+			}
+			break;
+		case 'S':
+			scale_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -911,6 +1092,10 @@ int main(int argc, char **argv)
 	ret = make_all_cgroups();
 	if (ret)
 		goto out_remove;
+	if (scale_only) {
+		status = measure_scale();
+		goto out_remove;
+	}
 
 	ret = measure_phase(PHASE_NO_PROGRAM);
 	if (ret)
@@ -951,7 +1136,7 @@ int main(int argc, char **argv)
 	if (measure_drift())
 		goto out_remove;
 	print_table();
-	status = 0;
+	status = measure_scale();
 	goto out_remove;
 
 out_unload:

@@ -9,7 +9,7 @@
 # Logs of the last run stay in $(BUILD)/bench.
 
 BENCH_KERNEL	?= debian-6.12
-BENCH_TIMEOUT	?= 600
+BENCH_TIMEOUT	?= 1500
 # Passed to the bench in the guest, e.g. BENCH_ARGS='--no-guard -b 9'.
 BENCH_ARGS	?=
 
