@@ -178,10 +178,12 @@ VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
 VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32 \
 		  $(BUILD)/static/tests/llsock-faulty policies \
-		  $(BUILD)/static/tests/in_container $(RUNC)
-# Debian's runc (tests/deps vm), for runc_test: in the VM as /test/runc.
+		  $(BUILD)/static/tests/in_container $(RUNC) $(CRUN)
+# Debian's runc and crun (tests/deps vm), for runc_test: in the VM as
+# /test/runc and /test/crun.
 RUNC		?= /usr/sbin/runc
-$(RUNC):
+CRUN		?= /usr/bin/crun
+$(RUNC) $(CRUN):
 	$(Q)tests/deps vm
 # KERNEL's name when it is one of kernel/'s builds, else empty.
 VM_PATCHED	= $(filter $(PATCHED_KERNELS),$(call patched_name,$(KERNEL)))
