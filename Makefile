@@ -75,7 +75,7 @@ $(BUILD)/%.bpf.o: %.bpf.c $(BUILD)/vmlinux.h
 # Made through the patterns above, kept all the same.
 .SECONDARY: $(BUILD)/llsock.bpf.o $(BUILD)/llsock.skel.h $(BUILD)/observe.bpf.o \
 	    $(BUILD)/reader.bpf.o $(BUILD)/reader.skel.h \
-	    $(BUILD)/observe.skel.h
+	    $(BUILD)/observe.skel.h $(BUILD)/empty.bpf.o $(BUILD)/empty.skel.h
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

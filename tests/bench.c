@@ -18,9 +18,22 @@
  * unrestricted, since a restricted task cannot use bpf(2), and drains the
  * denial events between batches so that every denial writes its event.
  *
+ * Then the comparison, in the same boot: the same calls (socket() allowed
+ * and denied, socketpair(), open(), fork + wait, getpid()) under an empty
+ * BPF LSM program (the mechanism's floor), under native Landlock where the
+ * kernel has socket rules (the patched kernels; llsock's grid then uses
+ * the same flavour), under a seccomp filter on socket()'s family (what
+ * systemd's RestrictAddressFamilies makes), and under llsock, on a grid of
+ * 1 and 16 layers of 1, 100 and 10000 rules each; the guest time to apply
+ * 10 and 10000 rules, and the map memory per rule (the kernel's memlock).
+ * Last, the scale phase (measure_scale()).
+ *
  * Prints a table of instructions per call and overhead against no program,
- * then one line
+ * the comparison's tables, and the lines
  *   bench: worst unrestricted overhead X%, worst restricted overhead Y%
+ *   bench: llsock vs native: worst ratio R at GRID (with native only)
+ *   bench: unrestricted socket() P points above the empty program
+ * and "plot:" lines for tests/bench-plot.gp.
  * Exit status: 0 measured (whether or not the targets are met), 1 usage
  * error, 2 a setup step or a measurement failed.
  */
@@ -37,13 +50,19 @@
 #include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <seccomp.h>
+
 #include "libllsock.h"
 #include "cgroups.h"
 #include "llsock.h"	/* LLSOCK_FILTER_SLOTS */
+#include "native.h"
+#include "empty.skel.h"
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define BENCH_CGROUP	CGROUP_ROOT "/llsock-bench"
@@ -74,6 +93,10 @@ enum call {
 	CALL_SOCKET_DENIED,	/* the same, refused with EACCES */
 	CALL_SOCKET_NO_FAMILY,	/* socket(NO_FAMILY, ...): EAFNOSUPPORT */
 	CALL_OPEN,		/* open(OPEN_PATH) + close */
+	CALL_INET6,		/* socket(AF_INET6, SOCK_DGRAM, 0) + close */
+	CALL_SOCKETPAIR,	/* socketpair(AF_UNIX, SOCK_DGRAM, 0) + 2 close */
+	CALL_FORK,		/* fork, the child exits, wait */
+	CALL_GETPID,		/* getpid(2), what a seccomp filter costs */
 };
 
 /*
@@ -89,10 +112,27 @@ static const int call_expect[] = {
 	[CALL_SOCKET_DENIED] = EACCES,
 	[CALL_SOCKET_NO_FAMILY] = EAFNOSUPPORT,
 	[CALL_OPEN] = 0,
+	[CALL_INET6] = 0,
+	[CALL_SOCKETPAIR] = 0,
+	[CALL_FORK] = 0,
+	[CALL_GETPID] = 0,
+};
+
+/* Calls per batch of a fork row: a fork costs some 40 sockets. */
+#define FORK_BATCH_MAX	500
+
+/* What restricts the measuring task. */
+enum mech {
+	MECH_LLSOCK,		/* llsock, by its cgroup */
+	MECH_EMPTY,		/* the empty BPF LSM program (tests/empty.bpf.c) */
+	MECH_NATIVE,		/* native Landlock layers, on the task */
+	MECH_SECCOMP,		/* a seccomp filter on socket()'s family */
 };
 
 enum phase {
 	PHASE_NO_PROGRAM,	/* before llsock_load() */
+	PHASE_EMPTY_PROGRAM,	/* the empty program attached, llsock not */
+	PHASE_OTHERS,		/* no program: native Landlock and seccomp */
 	PHASE_EMPTY,		/* loaded, nothing bound */
 	PHASE_BOUND,		/* every ruleset bound */
 };
@@ -108,6 +148,9 @@ enum role {
 struct sample {
 	enum call call;
 	const char *cgroup;	/* under BENCH_CGROUP */
+	enum mech mech;
+	int layers, rules;	/* of MECH_NATIVE */
+	int expect;		/* errno each call must return */
 	/* Guest instructions per call, clock reads taken out. */
 	double median;		/* median over batches of the median call */
 	double mean;		/* every call, deferred work included */
@@ -125,6 +168,10 @@ struct row {
 	enum call base_call;	/* measured in the same cgroup, no program */
 	struct sample result;
 	const struct sample *base;
+	/* Comparison rows (make_compare_rows()). */
+	enum mech mech;
+	int layers, rules;
+	int expect;
 };
 
 static const char *const group_titles[] = {
@@ -178,8 +225,48 @@ static struct row rows[] = {
 #define NR_ROWS		(sizeof(rows) / sizeof(rows[0]))
 #define NR_GROUPS	(sizeof(group_titles) / sizeof(group_titles[0]))
 
+/*
+ * The comparison: llsock, native Landlock (where the kernel has socket
+ * rules), a seccomp filter and the empty program, on the same calls; the
+ * restricted ones on a grid of layers and rules per layer.
+ */
+static const int grid_layers[] = { 1, 16 };
+static const int grid_rules[] = { 1, 100, 10000 };
+#define GRID_LAYERS	(sizeof(grid_layers) / sizeof(grid_layers[0]))
+#define GRID_RULES	(sizeof(grid_rules) / sizeof(grid_rules[0]))
+
+static const struct {
+	enum call call, base_call;
+	bool denied;		/* restricted rows: refused */
+	bool grid;		/* the whole grid, or its corners */
+	const char *title;
+} compare_calls[] = {
+	{ CALL_SOCKET, CALL_SOCKET, false, true,
+	  "socket(AF_UNIX, SOCK_DGRAM, 0) + close, allowed" },
+	{ CALL_INET6, CALL_SOCKET_NO_FAMILY, true, true,
+	  "socket(AF_INET6, SOCK_DGRAM, 0) denied; no program: socket(" STR(NO_FAMILY)
+	  ", ...) failing right before the hook" },
+	{ CALL_SOCKETPAIR, CALL_SOCKETPAIR, false, true,
+	  "socketpair(AF_UNIX, SOCK_DGRAM, 0) + 2 close, allowed" },
+	{ CALL_OPEN, CALL_OPEN, false, false,
+	  "open(\"" OPEN_PATH "\", O_RDONLY) + close" },
+	{ CALL_FORK, CALL_FORK, false, false, "fork + wait" },
+	{ CALL_GETPID, CALL_GETPID, false, false, "getpid()" },
+};
+#define NR_COMPARE_CALLS	(sizeof(compare_calls) / sizeof(compare_calls[0]))
+/* Per call: empty, 2 unrestricted, the grid twice, seccomp. */
+#define MAX_COMPARE	(NR_COMPARE_CALLS * (4 + 2 * GRID_LAYERS * GRID_RULES))
+
+static struct row compare[MAX_COMPARE];
+static unsigned int nr_compare;
+/* The native flavour of this kernel, which the llsock grid uses too. */
+static bool have_native;
+static enum llsock_flavour grid_flavour = LLSOCK_FLAVOUR_V4;
+static char grid_names[GRID_LAYERS * GRID_RULES][64];
+static char grid_cgroups[GRID_LAYERS * GRID_RULES][PATH_MAX];
+
 /* The no-program references, one per (call, cgroup). */
-static struct sample bases[NR_ROWS];
+static struct sample bases[NR_ROWS + MAX_COMPARE];
 static unsigned int nr_bases;
 /* Those of the free cgroup, measured again after llsock_unload(). */
 #define MAX_DRIFT	2
@@ -326,7 +413,8 @@ static int bind_layer(const char *cgroup, const char *const *rules, int fillers)
  * the v4 flavour, of the permission one (@permission 1), or of each in
  * turn (@permission 2).
  */
-static int bind_flavour_stack(const char *top, int depth, int permission)
+static int bind_flavour_stack_of(const char *top, int depth, int permission,
+				 int fillers)
 {
 	static const char *const allow[] = { "unix.dgram.0", NULL };
 	char cgroup[PATH_MAX];
@@ -343,11 +431,16 @@ static int bind_flavour_stack(const char *top, int depth, int permission)
 					 permission == 1 ||
 					 (permission == 2 && i % 2) ?
 					 LLSOCK_FLAVOUR_PERMISSION :
-					 LLSOCK_FLAVOUR_V4, allow, 0);
+					 LLSOCK_FLAVOUR_V4, allow, fillers);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static int bind_flavour_stack(const char *top, int depth, int permission)
+{
+	return bind_flavour_stack_of(top, depth, permission, 0);
 }
 
 static int bind_stack(const char *top, int depth)
@@ -388,6 +481,133 @@ static int bind_all(void)
 	return 0;
 }
 
+static void add_compare(enum call call, enum call base_call, enum phase phase,
+			enum mech mech, const char *name, const char *cgroup,
+			int layers, int rules, int expect)
+{
+	struct row *row = &compare[nr_compare++];
+
+	row->group = call;
+	row->phase = phase;
+	row->role = ROLE_INFO;
+	row->name = name;
+	row->cgroup = cgroup;
+	row->call = call;
+	row->base_call = base_call;
+	row->mech = mech;
+	row->layers = layers;
+	row->rules = rules;
+	row->expect = expect;
+}
+
+/* Whether the grid point (@l, @r) is measured for @c. */
+static bool on_grid(unsigned int c, unsigned int l, unsigned int r)
+{
+	return compare_calls[c].grid ||
+	       (l == 0 && r == 0) ||
+	       (l == GRID_LAYERS - 1 && r == GRID_RULES - 1);
+}
+
+/* The comparison's rows, for this kernel (native Landlock or not). */
+static void make_compare_rows(void)
+{
+	static char native_names[GRID_LAYERS * GRID_RULES][64];
+	unsigned int c, l, r;
+
+	if (!native_socket_rules()) {
+		have_native = true;
+	} else if (!native_socket_permission()) {
+		have_native = true;
+		grid_flavour = LLSOCK_FLAVOUR_PERMISSION;
+	}
+	for (l = 0; l < GRID_LAYERS; l++) {
+		for (r = 0; r < GRID_RULES; r++) {
+			unsigned int g = l * GRID_RULES + r;
+			size_t len;
+			int i;
+
+			snprintf(grid_names[g], sizeof(grid_names[g]),
+				 "llsock: %d layer%s, %d rule%s", grid_layers[l],
+				 grid_layers[l] > 1 ? "s" : "", grid_rules[r],
+				 grid_rules[r] > 1 ? "s" : "");
+			snprintf(native_names[g], sizeof(native_names[g]),
+				 "native: %d layer%s, %d rule%s", grid_layers[l],
+				 grid_layers[l] > 1 ? "s" : "", grid_rules[r],
+				 grid_rules[r] > 1 ? "s" : "");
+			len = snprintf(grid_cgroups[g], sizeof(grid_cgroups[g]),
+				       "grid-%d-%d", grid_layers[l],
+				       grid_rules[r]);
+			for (i = 1; i <= grid_layers[l]; i++)
+				len += snprintf(grid_cgroups[g] + len,
+						sizeof(grid_cgroups[g]) - len,
+						"/l%d", i);
+		}
+	}
+	for (c = 0; c < NR_COMPARE_CALLS; c++) {
+		enum call call = compare_calls[c].call;
+		enum call base = compare_calls[c].base_call;
+		bool denied = compare_calls[c].denied;
+
+		if (!denied) {
+			add_compare(call, base, PHASE_EMPTY_PROGRAM, MECH_EMPTY,
+				    "empty BPF LSM program", "free", 0, 0, 0);
+			add_compare(call, base, PHASE_EMPTY, MECH_LLSOCK,
+				    "llsock unrestricted, nothing bound",
+				    "free", 0, 0, 0);
+			add_compare(call, base, PHASE_BOUND, MECH_LLSOCK,
+				    "llsock unrestricted, a sibling bound",
+				    "free", 0, 0, 0);
+		}
+		for (l = 0; l < GRID_LAYERS; l++)
+			for (r = 0; r < GRID_RULES; r++)
+				if (on_grid(c, l, r))
+					add_compare(call, base, PHASE_BOUND,
+						    MECH_LLSOCK,
+						    grid_names[l * GRID_RULES + r],
+						    grid_cgroups[l * GRID_RULES + r],
+						    grid_layers[l], grid_rules[r],
+						    denied ? EACCES : 0);
+		for (l = 0; have_native && l < GRID_LAYERS; l++)
+			for (r = 0; r < GRID_RULES; r++)
+				if (on_grid(c, l, r))
+					add_compare(call, base, PHASE_OTHERS,
+						    MECH_NATIVE,
+						    native_names[l * GRID_RULES + r],
+						    "free", grid_layers[l],
+						    grid_rules[r],
+						    denied ? EACCES : 0);
+		add_compare(call, base, PHASE_OTHERS, MECH_SECCOMP,
+			    "seccomp: RestrictAddressFamilies=AF_UNIX AF_INET",
+			    "free", 0, 0, denied ? EAFNOSUPPORT : 0);
+	}
+}
+
+/* The llsock side of the grid: a stack of layers per point. */
+static int bind_grid(void)
+{
+	unsigned int l, r;
+	int ret;
+
+	for (l = 0; l < GRID_LAYERS; l++) {
+		for (r = 0; r < GRID_RULES; r++) {
+			char top[64];
+
+			snprintf(top, sizeof(top), "grid-%d-%d", grid_layers[l],
+				 grid_rules[r]);
+			ret = make_cgroup(top);
+			if (ret)
+				return fail(ret, "create cgroup %s", top);
+			ret = bind_flavour_stack_of(top, grid_layers[l],
+						    grid_flavour ==
+						    LLSOCK_FLAVOUR_PERMISSION,
+						    grid_rules[r] - 1);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 static int make_all_cgroups(void)
 {
 	static const char *const plain[] = {
@@ -405,6 +625,11 @@ static int make_all_cgroups(void)
 		ret = make_cgroup(plain[i]);
 		if (ret)
 			return fail(ret, "create cgroup %s", plain[i]);
+	}
+	for (i = 0; i < GRID_LAYERS * GRID_RULES; i++) {
+		ret = make_cgroup(grid_cgroups[i]);
+		if (ret)
+			return fail(ret, "create cgroup %s", grid_cgroups[i]);
 	}
 	return 0;
 }
@@ -473,6 +698,31 @@ static inline int do_call(enum call call)
 	case CALL_OPEN:
 		fd = open(OPEN_PATH, O_RDONLY | O_CLOEXEC);
 		break;
+	case CALL_INET6:
+		fd = socket(AF_INET6, SOCK_DGRAM, 0);
+		break;
+	case CALL_SOCKETPAIR: {
+		int pair[2];
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, pair))
+			return errno;
+		close(pair[0]);
+		fd = pair[1];
+		break;
+	}
+	case CALL_FORK: {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return errno;
+		if (!pid)
+			_exit(0);
+		return waitpid(pid, NULL, 0) == pid ? 0 : errno;
+	}
+	case CALL_GETPID:
+		/* The system call itself: glibc may answer from a cache. */
+		syscall(SYS_getpid);
+		return 0;
 	default:
 		return EINVAL;
 	}
@@ -490,8 +740,8 @@ static int compare_u32(const void *a, const void *b)
 }
 
 /* Times each call on its own (see the top of the file); keeps the total. */
-static void run_batch(enum call call, __u32 *times, unsigned int n,
-		      struct batch_result *res)
+static void run_batch(enum call call, int expect, __u32 *times,
+		      unsigned int n, struct batch_result *res)
 {
 	unsigned int i;
 	__u64 t0, t1;
@@ -505,7 +755,7 @@ static void run_batch(enum call call, __u32 *times, unsigned int n,
 		t1 = now();
 		times[i] = t1 - t0;
 		res->sum += t1 - t0;
-		if (got != call_expect[call] && !res->wrong++)
+		if (got != expect && !res->wrong++)
 			res->first_errno = got;
 	}
 	qsort(times, n, sizeof(*times), compare_u32);
@@ -524,6 +774,101 @@ static __u32 clock_cost(__u32 *times, unsigned int n)
 	}
 	qsort(times, n, sizeof(*times), compare_u32);
 	return times[n / 2];
+}
+
+/* A layer of @rules native rules: unix.dgram.0 and fillers. */
+static int native_layer(int rules)
+{
+	static const int filler_types[] = {
+		SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET,
+	};
+	bool permission = grid_flavour == LLSOCK_FLAVOUR_PERMISSION;
+	struct native_ruleset_attr attr = {
+		.handled_access_socket = NATIVE_ACCESS_SOCKET_CREATE,
+	};
+	struct native_permission_ruleset_attr pattr = {
+		.handled_permissions = NATIVE_PERMISSION_SOCKET_CREATE,
+	};
+	int fd, i;
+
+	fd = permission ? native_create_permission_ruleset(&pattr,
+							   sizeof(pattr), 0) :
+			  native_create_ruleset(&attr, sizeof(attr), 0);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < rules; i++) {
+		int family = i ? AF_INET : AF_UNIX;
+		int type = i ? filler_types[(i - 1) % 4] : SOCK_DGRAM;
+		int protocol = i ? 1000 + i - 1 : 0;
+		struct native_socket_attr rule = {
+			.allowed_access = NATIVE_ACCESS_SOCKET_CREATE,
+			.family = family, .type = type, .protocol = protocol,
+		};
+		struct native_permission_socket_attr prule = {
+			.permissions = NATIVE_PERMISSION_SOCKET_CREATE,
+			.family = family, .type = type, .protocol = protocol,
+		};
+
+		if (permission ?
+		    native_add_rule(fd, NATIVE_RULE_SOCKET_PERMISSION, &prule, 0) :
+		    native_add_rule(fd, NATIVE_RULE_SOCKET, &rule, 0)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/*
+ * What systemd's RestrictAddressFamilies=AF_UNIX AF_INET makes: socket()
+ * of any other family fails with EAFNOSUPPORT (built with libseccomp).
+ */
+static int seccomp_families(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+			       SCMP_SYS(socket), 1,
+			       SCMP_A0(SCMP_CMP_LT, AF_UNIX));
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+				       SCMP_SYS(socket), 1,
+				       SCMP_A0(SCMP_CMP_GT, AF_INET));
+	if (!ret)
+		ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return ret;
+}
+
+/* Restricts the measuring task as @sample says (llsock: its cgroup). */
+static int restrict_task(const struct sample *sample)
+{
+	int fds[16] = { 0 }, i, ret = 0;
+
+	switch (sample->mech) {
+	case MECH_NATIVE:
+		if (sample->layers > 16)
+			return -1;
+		for (i = 0; i < sample->layers; i++) {
+			fds[i] = native_layer(sample->rules);
+			if (fds[i] < 0) {
+				ret = -1;
+				break;
+			}
+		}
+		if (!ret)
+			ret = native_enter(fds, sample->layers);
+		while (i--)
+			close(fds[i]);
+		return ret;
+	case MECH_SECCOMP:
+		return seccomp_families();
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -546,8 +891,10 @@ static void child_main(const struct sample *sample, unsigned int n,
 	if (enter_cgroup(path))
 		_exit(3);
 
+	if (restrict_task(sample))
+		_exit(5);
 	/* Warm-up: page faults, caches, slabs; checked, not kept. */
-	run_batch(sample->call, times, n, &res);
+	run_batch(sample->call, sample->expect, times, n, &res);
 	res.clock = clock_cost(times, n);
 	if (write(to_parent, &res, sizeof(res)) != sizeof(res))
 		_exit(4);
@@ -555,7 +902,7 @@ static void child_main(const struct sample *sample, unsigned int n,
 		/* End of file: the parent gave up, and says why. */
 		if (read(from_parent, &go, 1) != 1)
 			_exit(0);
-		run_batch(sample->call, times, n, &res);
+		run_batch(sample->call, sample->expect, times, n, &res);
 		if (write(to_parent, &res, sizeof(res)) != sizeof(res))
 			_exit(4);
 	}
@@ -602,9 +949,11 @@ static int measure(struct sample *sample, bool loaded)
 	 * than in the warm-up.
 	 */
 	usleep(SETTLE_US);
-	expect = call_expect[sample->call];
-	if (sample->call == CALL_SOCKET_DENIED && n > DENIED_BATCH_MAX)
+	expect = sample->expect;
+	if (expect && n > DENIED_BATCH_MAX)
 		n = DENIED_BATCH_MAX;
+	if (sample->call == CALL_FORK && n > FORK_BATCH_MAX)
+		n = FORK_BATCH_MAX;
 	if (pipe2(to_parent, O_CLOEXEC) || pipe2(from_parent, O_CLOEXEC))
 		return fail(errno, "create pipes");
 	fflush(NULL);
@@ -649,7 +998,7 @@ static int measure(struct sample *sample, bool loaded)
 			fail(events, "read the denial events");
 			break;
 		}
-		if (sample->call == CALL_SOCKET_DENIED &&
+		if (loaded && expect == EACCES && sample->mech == MECH_LLSOCK &&
 		    (unsigned long)events != res.calls) {
 			fprintf(stderr, "bench: in %s: %ld denial events for %u denials\n",
 				sample->cgroup, events, res.calls);
@@ -669,7 +1018,9 @@ static int measure(struct sample *sample, bool loaded)
 		fprintf(stderr, "bench: in %s: the measuring child failed (status %#x%s)\n",
 			sample->cgroup, status,
 			WIFEXITED(status) && WEXITSTATUS(status) == 3 ?
-			", could not enter its cgroup" : "");
+			", could not enter its cgroup" :
+			WIFEXITED(status) && WEXITSTATUS(status) == 5 ?
+			", could not restrict itself" : "");
 		return 2;
 	}
 	if (!ok)
@@ -701,6 +1052,7 @@ static int measure_base(struct row *row)
 	base = &bases[nr_bases];
 	base->call = row->base_call;
 	base->cgroup = row->cgroup;
+	base->expect = call_expect[row->base_call];
 	ret = measure(base, false);
 	if (ret)
 		return ret;
@@ -714,15 +1066,21 @@ static int measure_phase(enum phase phase)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < NR_ROWS; i++) {
-		struct row *row = &rows[i];
+	for (i = 0; i < NR_ROWS + nr_compare; i++) {
+		struct row *row = i < NR_ROWS ? &rows[i] : &compare[i - NR_ROWS];
 
 		if (phase == PHASE_NO_PROGRAM) {
 			ret = measure_base(row);
 		} else if (row->phase == phase) {
 			row->result.call = row->call;
 			row->result.cgroup = row->cgroup;
-			ret = measure(&row->result, true);
+			row->result.mech = row->mech;
+			row->result.layers = row->layers;
+			row->result.rules = row->rules;
+			row->result.expect = i < NR_ROWS ?
+					     call_expect[row->call] : row->expect;
+			ret = measure(&row->result, phase == PHASE_EMPTY ||
+							phase == PHASE_BOUND);
 		} else {
 			ret = 0;
 		}
@@ -820,6 +1178,261 @@ static void print_table(void)
 	       no_guard ? " (loaded with --no-guard)" : "");
 	printf("bench: worst unrestricted overhead %.1f%%, worst restricted overhead %.1f%%\n",
 	       x, y);
+}
+
+static const struct row *find_compare(enum call call, enum mech mech,
+				      int layers, int rules)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_compare; i++)
+		if (compare[i].call == call && compare[i].mech == mech &&
+		    compare[i].layers == layers && compare[i].rules == rules)
+			return &compare[i];
+	return NULL;
+}
+
+static double row_overhead(const struct row *row)
+{
+	return percent(row->result.median, row->base->median);
+}
+
+/* What applying a policy costs, and the map memory per rule. */
+static double apply_llsock[2], apply_native[2], bytes_per_rule;
+static const int apply_rules[2] = { 10, 10000 };
+
+static void print_compare(void)
+{
+	const struct row *empty, *free_row, *worst_row = NULL;
+	double worst = 0, gap;
+	unsigned int c, i, l, r;
+
+	printf("\nllsock, native Landlock (%s) and a seccomp filter on the same calls;\n"
+	       "grid: layers x rules per layer, the %s flavour; guest instructions per call\n",
+	       have_native ? (grid_flavour == LLSOCK_FLAVOUR_PERMISSION ?
+			      "the permission flavour" : "v4") :
+			     "absent: this kernel has no Landlock socket rules",
+	       grid_flavour == LLSOCK_FLAVOUR_PERMISSION ? "permission" : "v4");
+	for (c = 0; c < NR_COMPARE_CALLS; c++) {
+		printf("\n%s\n", compare_calls[c].title);
+		printf("  %-50s %10s %7s %7s %9s %6s\n", "", "no program",
+		       "with", "added", "overhead", "spread");
+		for (i = 0; i < nr_compare; i++) {
+			const struct row *row = &compare[i];
+			double spread = row->result.spread;
+
+			if (row->call != compare_calls[c].call)
+				continue;
+			if (row->base->spread > spread)
+				spread = row->base->spread;
+			printf("  %-50s %10.0f %7.0f %+7.0f %+8.2f%% %5.2f%%\n",
+			       row->name, row->base->median,
+			       row->result.median,
+			       row->result.median - row->base->median,
+			       row_overhead(row), spread);
+		}
+	}
+	printf("\napplying a policy of N rules to a fresh cgroup (llsock) or to the\n"
+	       "calling task (native: create, add the rules, restrict), guest instructions:\n");
+	for (i = 0; i < 2; i++) {
+		printf("  %5d rules: llsock %10.0f", apply_rules[i], apply_llsock[i]);
+		if (have_native)
+			printf(", native %10.0f", apply_native[i]);
+		printf("\n");
+	}
+	printf("llsock map memory per rule (the kernel's accounting, memlock, of a\n"
+	       "10000-rule layer bound): %.1f bytes\n", bytes_per_rule);
+
+	/* Plot data: overhead of socket() + close against rules and layers. */
+	for (i = 0; i < nr_compare; i++) {
+		const struct row *row = &compare[i];
+
+		if (row->call == CALL_SOCKET && row->layers &&
+		    (row->mech == MECH_LLSOCK || row->mech == MECH_NATIVE))
+			printf("plot: %s %d %d %.3f\n",
+			       row->mech == MECH_LLSOCK ? "llsock" : "native",
+			       row->layers, row->rules, row_overhead(row));
+	}
+
+	for (l = 0; have_native && l < GRID_LAYERS; l++) {
+		for (r = 0; r < GRID_RULES; r++) {
+			const struct row *mine, *theirs;
+			double ratio;
+
+			for (c = 0; c < NR_COMPARE_CALLS; c++) {
+				if (!on_grid(c, l, r))
+					continue;
+				mine = find_compare(compare_calls[c].call,
+						    MECH_LLSOCK, grid_layers[l],
+						    grid_rules[r]);
+				theirs = find_compare(compare_calls[c].call,
+						      MECH_NATIVE,
+						      grid_layers[l],
+						      grid_rules[r]);
+				if (!mine || !theirs)
+					continue;
+				ratio = (mine->result.median - mine->base->median) /
+					(theirs->result.median - theirs->base->median);
+				if (!worst_row || ratio > worst) {
+					worst = ratio;
+					worst_row = mine;
+				}
+			}
+		}
+	}
+	empty = find_compare(CALL_SOCKET, MECH_EMPTY, 0, 0);
+	free_row = NULL;
+	for (i = 0; i < nr_compare; i++)
+		if (compare[i].call == CALL_SOCKET &&
+		    compare[i].mech == MECH_LLSOCK && !compare[i].layers &&
+		    (!free_row || row_overhead(&compare[i]) > row_overhead(free_row)))
+			free_row = &compare[i];
+	gap = empty && free_row ? row_overhead(free_row) - row_overhead(empty) : 0;
+	printf("\ntargets: llsock restricted at or below native at every point: %s; "
+	       "unrestricted socket() within 0.5 points of the empty program: %s (%.2f);\n"
+	       "10000 rules applied in at most 50 ms: %s (%.1f ms); at most 64 bytes per rule: %s (%.1f)\n",
+	       !have_native ? "not measured (no native)" :
+	       worst <= 1 ? "met" : "MISSED",
+	       gap <= 0.5 ? "met" : "MISSED", gap,
+	       apply_llsock[1] <= 50e6 ? "met" : "MISSED", apply_llsock[1] / 1e6,
+	       bytes_per_rule <= 64 ? "met" : "MISSED", bytes_per_rule);
+	if (have_native && worst_row)
+		printf("bench: llsock vs native: worst ratio %.2f at %s (%s)\n",
+		       worst, worst_row->name + strlen("llsock: "),
+		       compare_calls[worst_row->call == CALL_SOCKET ? 0 :
+				     worst_row->call == CALL_INET6 ? 1 :
+				     worst_row->call == CALL_SOCKETPAIR ? 2 :
+				     worst_row->call == CALL_OPEN ? 3 :
+				     worst_row->call == CALL_FORK ? 4 : 5].title);
+	printf("bench: unrestricted socket() %.2f points above the empty program\n",
+	       gap);
+}
+
+/* The kernel's accounting of the map pinned as @name: memlock, bytes. */
+static long long map_memlock(const char *name)
+{
+	char path[PATH_MAX], line[256];
+	long long bytes = -1;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%s", name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &bytes) == 1)
+			break;
+	if (f)
+		fclose(f);
+	close(fd);
+	return bytes;
+}
+
+static long long maps_memlock(void)
+{
+	static const char *const maps[] = {
+		"domains", "rules", "protocol_rules", "rulesets",
+		"ruleset_rules", "cgroup_stats",
+	};
+	long long sum = 0, one;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		one = map_memlock(maps[i]);
+		if (one < 0)
+			return -1;
+		sum += one;
+	}
+	return sum;
+}
+
+/*
+ * Guest time of a native layer of @rules rules put on a child (none when
+ * @rules is negative: the fork and wait alone).
+ */
+static int native_apply(int rules, double *time)
+{
+	__u64 start;
+	int status;
+	pid_t pid;
+
+	start = now();
+	pid = fork();
+	if (pid < 0)
+		return fail(errno, "fork");
+	if (!pid) {
+		int fd;
+
+		if (rules < 0)
+			_exit(0);
+		fd = native_layer(rules);
+		_exit(fd < 0 || native_enter(&fd, 1) ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail(EINVAL, "apply a native layer of %d rules", rules);
+	*time = now() - start;
+	return 0;
+}
+
+#define APPLY_SAMPLES	3
+
+/*
+ * The guest time to bind a layer of 10 and of 10000 rules to a fresh
+ * cgroup (median of APPLY_SAMPLES), and the map memory a 10000-rule layer
+ * takes per rule.
+ */
+static int measure_apply(void)
+{
+	double times[APPLY_SAMPLES], fork_only[APPLY_SAMPLES];
+	long long before, after;
+	unsigned int i, k;
+	int ret;
+
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < APPLY_SAMPLES; k++) {
+			char cgroup[64];
+			__u64 start;
+
+			snprintf(cgroup, sizeof(cgroup), "apply-%d-%u",
+				 apply_rules[i], k);
+			ret = make_cgroup(cgroup);
+			if (ret)
+				return fail(ret, "create cgroup %s", cgroup);
+			before = maps_memlock();
+			start = now();
+			ret = bind_flavour_layer(cgroup, grid_flavour,
+						 (const char *const[]){
+							 "unix.dgram.0", NULL },
+						 apply_rules[i] - 1);
+			times[k] = now() - start;
+			after = maps_memlock();
+			if (ret)
+				return ret;
+			if (i == 1 && k == 0)
+				bytes_per_rule = before < 0 || after < 0 ? -1 :
+					(double)(after - before) / apply_rules[i];
+		}
+		qsort(times, APPLY_SAMPLES, sizeof(times[0]), compare_double);
+		apply_llsock[i] = times[APPLY_SAMPLES / 2];
+		if (!have_native)
+			continue;
+		for (k = 0; k < APPLY_SAMPLES; k++) {
+			ret = native_apply(apply_rules[i], &times[k]);
+			if (!ret)
+				ret = native_apply(-1, &fork_only[k]);
+			if (ret)
+				return ret;
+			/* The fork and the wait taken out. */
+			times[k] -= fork_only[k];
+		}
+		qsort(times, APPLY_SAMPLES, sizeof(times[0]), compare_double);
+		apply_native[i] = times[APPLY_SAMPLES / 2];
+	}
+	return 0;
 }
 
 /*
@@ -1005,6 +1618,27 @@ out_free:
 	return ret ? 2 : 0;
 }
 
+/*
+ * The rows measured without llsock: the empty program attached, then
+ * native Landlock and seccomp, each in a child that restricts itself.
+ */
+static int measure_others(void)
+{
+	struct empty_bpf *empty;
+	int ret;
+
+	empty = empty_bpf__open_and_load();
+	if (!empty)
+		return fail(errno, "load the empty BPF LSM program");
+	ret = empty_bpf__attach(empty);
+	if (ret)
+		ret = fail(ret, "attach the empty BPF LSM program");
+	else
+		ret = measure_phase(PHASE_EMPTY_PROGRAM);
+	empty_bpf__destroy(empty);
+	return ret ? ret : measure_phase(PHASE_OTHERS);
+}
+
 static int parse_count(const char *text, unsigned int min, unsigned int max,
 		       unsigned int *value)
 {
@@ -1089,6 +1723,7 @@ int main(int argc, char **argv)
 	    (c = open(OPEN_PATH, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return fail(errno, "create %s", OPEN_PATH);
 	close(c);
+	make_compare_rows();
 	ret = make_all_cgroups();
 	if (ret)
 		goto out_remove;
@@ -1100,8 +1735,16 @@ int main(int argc, char **argv)
 	ret = measure_phase(PHASE_NO_PROGRAM);
 	if (ret)
 		goto out_remove;
+	ret = measure_others();
+	if (ret)
+		goto out_remove;
 
 	opts.no_guard = no_guard;
+	/*
+	 * The grid's 16 layers of 10000 rules: each domain counts its
+	 * ancestors' layers, 1.36 million entries in all.
+	 */
+	opts.max_rules = 1 << 21;
 	ret = llsock_load(&opts);
 	if (ret) {
 		fail(ret, "load llsock");
@@ -1112,10 +1755,14 @@ int main(int argc, char **argv)
 	if (ret)
 		goto out_unload;
 	ret = bind_all();
+	if (!ret)
+		ret = bind_grid();
 	if (ret)
 		goto out_unload;
 	check_filter_slots();
 	ret = measure_phase(PHASE_BOUND);
+	if (!ret)
+		ret = measure_apply();
 	if (ret)
 		goto out_unload;
 	ret = llsock_get_counters(&counters);
@@ -1136,6 +1783,7 @@ int main(int argc, char **argv)
 	if (measure_drift())
 		goto out_remove;
 	print_table();
+	print_compare();
 	status = measure_scale();
 	goto out_remove;
 

@@ -373,3 +373,8 @@ hooks-test: $(BUILD)/tests/hooks_test $(HOOK_OBJECTS) \
 	$(BUILD)/tests/hooks_test $(HOOK_OBJECTS) -- $$args
 
 .PHONY: hooks-test
+
+# make bench: the empty BPF LSM program beside llsock's, and libseccomp for
+# the seccomp filter it is compared with.
+$(TEST_OBJ)/bench.o: | $(BUILD)/empty.skel.h
+$(BUILD)/static/tests/bench: STATIC_LIBS += -lseccomp
