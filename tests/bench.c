@@ -55,6 +55,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/seccomp.h>
 #include <bpf/bpf.h>
 #include <seccomp.h>
 
@@ -261,6 +262,8 @@ static struct row compare[MAX_COMPARE];
 static unsigned int nr_compare;
 /* The native flavour of this kernel, which the llsock grid uses too. */
 static bool have_native;
+/* Seccomp filters (CONFIG_SECCOMP_FILTER; the patched kernels lack it). */
+static bool have_seccomp;
 static enum llsock_flavour grid_flavour = LLSOCK_FLAVOUR_V4;
 static char grid_names[GRID_LAYERS * GRID_RULES][64];
 static char grid_cgroups[GRID_LAYERS * GRID_RULES][PATH_MAX];
@@ -514,12 +517,16 @@ static void make_compare_rows(void)
 	static char native_names[GRID_LAYERS * GRID_RULES][64];
 	unsigned int c, l, r;
 
+	__u32 errno_action = SECCOMP_RET_ERRNO;
+
 	if (!native_socket_rules()) {
 		have_native = true;
 	} else if (!native_socket_permission()) {
 		have_native = true;
 		grid_flavour = LLSOCK_FLAVOUR_PERMISSION;
 	}
+	have_seccomp = !syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0,
+				&errno_action);
 	for (l = 0; l < GRID_LAYERS; l++) {
 		for (r = 0; r < GRID_RULES; r++) {
 			unsigned int g = l * GRID_RULES + r;
@@ -576,9 +583,10 @@ static void make_compare_rows(void)
 						    "free", grid_layers[l],
 						    grid_rules[r],
 						    denied ? EACCES : 0);
-		add_compare(call, base, PHASE_OTHERS, MECH_SECCOMP,
-			    "seccomp: RestrictAddressFamilies=AF_UNIX AF_INET",
-			    "free", 0, 0, denied ? EAFNOSUPPORT : 0);
+		if (have_seccomp)
+			add_compare(call, base, PHASE_OTHERS, MECH_SECCOMP,
+				    "seccomp: RestrictAddressFamilies=AF_UNIX AF_INET",
+				    "free", 0, 0, denied ? EAFNOSUPPORT : 0);
 	}
 }
 
@@ -794,8 +802,11 @@ static int native_layer(int rules)
 	fd = permission ? native_create_permission_ruleset(&pattr,
 							   sizeof(pattr), 0) :
 			  native_create_ruleset(&attr, sizeof(attr), 0);
-	if (fd < 0)
+	if (fd < 0) {
+		fprintf(stderr, "bench: cannot create a native ruleset: %s\n",
+			strerror(errno));
 		return -1;
+	}
 	for (i = 0; i < rules; i++) {
 		int family = i ? AF_INET : AF_UNIX;
 		int type = i ? filler_types[(i - 1) % 4] : SOCK_DGRAM;
@@ -812,6 +823,8 @@ static int native_layer(int rules)
 		if (permission ?
 		    native_add_rule(fd, NATIVE_RULE_SOCKET_PERMISSION, &prule, 0) :
 		    native_add_rule(fd, NATIVE_RULE_SOCKET, &rule, 0)) {
+			fprintf(stderr, "bench: cannot add native rule %d.%d.%d: %s\n",
+				family, type, protocol, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -861,11 +874,18 @@ static int restrict_task(const struct sample *sample)
 		}
 		if (!ret)
 			ret = native_enter(fds, sample->layers);
+		if (ret > 0 || ret < -1)
+			fprintf(stderr, "bench: cannot enter %d native layers: %s\n",
+				sample->layers, strerror(-ret));
 		while (i--)
 			close(fds[i]);
 		return ret;
 	case MECH_SECCOMP:
-		return seccomp_families();
+		ret = seccomp_families();
+		if (ret)
+			fprintf(stderr, "bench: cannot load the seccomp filter: %s\n",
+				strerror(-ret));
+		return ret;
 	default:
 		return 0;
 	}
@@ -1207,11 +1227,13 @@ static void print_compare(void)
 	double worst = 0, gap;
 	unsigned int c, i, l, r;
 
-	printf("\nllsock, native Landlock (%s) and a seccomp filter on the same calls;\n"
-	       "grid: layers x rules per layer, the %s flavour; guest instructions per call\n",
+	printf("\nllsock, native Landlock (%s) and a seccomp filter (%s) on the same\n"
+	       "calls; grid: layers x rules per layer, the %s flavour; guest instructions per call\n",
 	       have_native ? (grid_flavour == LLSOCK_FLAVOUR_PERMISSION ?
 			      "the permission flavour" : "v4") :
 			     "absent: this kernel has no Landlock socket rules",
+	       have_seccomp ? "RestrictAddressFamilies-style" :
+			      "absent: this kernel has no seccomp filters",
 	       grid_flavour == LLSOCK_FLAVOUR_PERMISSION ? "permission" : "v4");
 	for (c = 0; c < NR_COMPARE_CALLS; c++) {
 		printf("\n%s\n", compare_calls[c].title);
@@ -1254,12 +1276,15 @@ static void print_compare(void)
 			       row->layers, row->rules, row_overhead(row));
 	}
 
-	for (l = 0; have_native && l < GRID_LAYERS; l++) {
-		for (r = 0; r < GRID_RULES; r++) {
-			const struct row *mine, *theirs;
-			double ratio;
+	for (c = 0; have_native && c < NR_COMPARE_CALLS; c++) {
+		const struct row *call_worst_row = NULL;
+		double call_worst = 0;
 
-			for (c = 0; c < NR_COMPARE_CALLS; c++) {
+		for (l = 0; l < GRID_LAYERS; l++) {
+			for (r = 0; r < GRID_RULES; r++) {
+				const struct row *mine, *theirs;
+				double ratio;
+
 				if (!on_grid(c, l, r))
 					continue;
 				mine = find_compare(compare_calls[c].call,
@@ -1271,13 +1296,23 @@ static void print_compare(void)
 						      grid_rules[r]);
 				if (!mine || !theirs)
 					continue;
+				/* Added instructions, llsock's over native's. */
 				ratio = (mine->result.median - mine->base->median) /
 					(theirs->result.median - theirs->base->median);
-				if (!worst_row || ratio > worst) {
-					worst = ratio;
-					worst_row = mine;
+				if (!call_worst_row || ratio > call_worst) {
+					call_worst = ratio;
+					call_worst_row = mine;
 				}
 			}
+		}
+		if (!call_worst_row)
+			continue;
+		printf("llsock vs native, %s: worst ratio %.2f at %s\n",
+		       compare_calls[c].title, call_worst,
+		       call_worst_row->name + strlen("llsock: "));
+		if (!worst_row || call_worst > worst) {
+			worst = call_worst;
+			worst_row = call_worst_row;
 		}
 	}
 	empty = find_compare(CALL_SOCKET, MECH_EMPTY, 0, 0);
