@@ -1220,6 +1220,11 @@ static const struct row *find_compare(enum call call, enum mech mech,
 	return NULL;
 }
 
+static double at_least(double x, double min)
+{
+	return x < min ? min : x;
+}
+
 static double row_overhead(const struct row *row)
 {
 	return percent(row->result.median, row->base->median);
@@ -1304,9 +1309,14 @@ static void print_compare(void)
 						      grid_rules[r]);
 				if (!mine || !theirs)
 					continue;
-				/* Added instructions, llsock's over native's. */
-				ratio = (mine->result.median - mine->base->median) /
-					(theirs->result.median - theirs->base->median);
+				/*
+				 * Added instructions, llsock's over native's;
+				 * nothing added by either (getpid()) is 0.
+				 */
+				ratio = at_least(mine->result.median -
+						 mine->base->median, 0) /
+					at_least(theirs->result.median -
+						 theirs->base->median, 1);
 				if (!call_worst_row || ratio > call_worst) {
 					call_worst = ratio;
 					call_worst_row = mine;
