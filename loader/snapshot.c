@@ -26,15 +26,25 @@ void llsock_snapshot_free(struct snapshot *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
+static int compare_ruleset_ids(const void *a, const void *b)
+{
+	__u32 x = ((const struct stored_ruleset *)a)->id;
+	__u32 y = ((const struct stored_ruleset *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @snap->rulesets is sorted by id: every rule read looks its ruleset up. */
 struct llsock_ruleset *llsock_snapshot_ruleset(const struct snapshot *snap,
 					       __u32 id)
 {
-	size_t i;
+	struct stored_ruleset key = { .id = id }, *found;
 
-	for (i = 0; i < snap->nr_rulesets; i++)
-		if (snap->rulesets[i].id == id)
-			return snap->rulesets[i].ruleset;
-	return NULL;
+	if (!snap->nr_rulesets)
+		return NULL;
+	found = bsearch(&key, snap->rulesets, snap->nr_rulesets,
+			sizeof(*snap->rulesets), compare_ruleset_ids);
+	return found ? found->ruleset : NULL;
 }
 
 static int compare_cgroups(const void *a, const void *b)
@@ -109,11 +119,15 @@ static int insert_rule(struct llsock_ruleset *ruleset,
 	return llsock_ruleset_insert(ruleset, &rule);
 }
 
-/* Appends @ruleset, stored as @id, to @snap's rulesets; takes it. */
+/*
+ * Adds @ruleset, stored as @id, to @snap's rulesets (takes it): in order,
+ * or at the end when @append (the caller sorts them all afterwards).
+ */
 static int add_ruleset(struct snapshot *snap, __u32 id,
-		       struct llsock_ruleset *ruleset)
+		       struct llsock_ruleset *ruleset, bool append)
 {
 	struct stored_ruleset *grown;
+	size_t at = snap->nr_rulesets;
 
 	if (snap->nr_rulesets == snap->cap_rulesets) {
 		size_t cap = snap->cap_rulesets ? 2 * snap->cap_rulesets : 16;
@@ -126,8 +140,13 @@ static int add_ruleset(struct snapshot *snap, __u32 id,
 		snap->rulesets = grown;
 		snap->cap_rulesets = cap;
 	}
-	snap->rulesets[snap->nr_rulesets].id = id;
-	snap->rulesets[snap->nr_rulesets++].ruleset = ruleset;
+	while (!append && at && snap->rulesets[at - 1].id > id)
+		at--;
+	memmove(&snap->rulesets[at + 1], &snap->rulesets[at],
+		(snap->nr_rulesets - at) * sizeof(*snap->rulesets));
+	snap->rulesets[at].id = id;
+	snap->rulesets[at].ruleset = ruleset;
+	snap->nr_rulesets++;
 	return 0;
 }
 
@@ -150,10 +169,12 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 
 		ret = ruleset_from_info(&infos[i], &ruleset);
 		if (!ret)
-			ret = add_ruleset(snap, ids[i], ruleset);
+			ret = add_ruleset(snap, ids[i], ruleset, true);
 		if (ret)
 			goto out;
 	}
+	qsort(snap->rulesets, snap->nr_rulesets, sizeof(*snap->rulesets),
+	      compare_ruleset_ids);
 
 	ret = llsock_map_dump(STORE_FD(store, ruleset_rules),
 			      sizeof(*rule_keys), sizeof(*rules),
@@ -222,7 +243,7 @@ int llsock_snapshot_ruleset_get(struct llsock_store *store,
 		return 0;
 	ret = llsock_store_ruleset_read(store, id, ruleset, &info);
 	if (!ret)
-		ret = add_ruleset(snap, id, *ruleset);
+		ret = add_ruleset(snap, id, *ruleset, false);
 	if (ret)
 		*ruleset = NULL;
 	return ret;
