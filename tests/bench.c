@@ -42,7 +42,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -896,7 +895,7 @@ static int restrict_task(const struct sample *sample)
  * The child side of one sample: enter the cgroup, warm up, then one timed
  * batch each time the parent says go.
  */
-static void child_main(const struct sample *sample, unsigned int n,
+static void __attribute__((noreturn)) child_main(const struct sample *sample, unsigned int n,
 		       int to_parent, int from_parent)
 {
 	char path[PATH_MAX];
@@ -953,6 +952,49 @@ static int compare_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The measuring child runs the bench again (execve), so that every row is
+ * measured in a fresh address space: a fork row copies the address space
+ * on each call, and the bench's, grown by the binding steps, made fork +
+ * wait cost +263,713 instructions more with a sibling bound than with
+ * nothing bound. Its pipes and what it measures go on the command line.
+ */
+static void __attribute__((noreturn))
+exec_child(const struct sample *sample, unsigned int n, int to_parent,
+	   int from_parent)
+{
+	char args[PATH_MAX + 128];
+
+	if (fcntl(to_parent, F_SETFD, 0) || fcntl(from_parent, F_SETFD, 0))
+		_exit(7);
+	snprintf(args, sizeof(args), "%d %d %d %d %d %d %d %u %u %d %s",
+		 to_parent, from_parent, sample->call, sample->mech,
+		 sample->layers, sample->rules, sample->expect, n, batches,
+		 grid_flavour, sample->cgroup);
+	execl("/proc/self/exe", "bench", "--measure-child", args, NULL);
+	_exit(7);
+}
+
+/* The exec'd child: measures what exec_child() says. */
+static int measure_child(const char *args)
+{
+	static char cgroup[PATH_MAX];
+	struct sample sample = {};
+	int to_parent, from_parent, call, mech, flavour;
+	unsigned int n;
+
+	if (sscanf(args, "%d %d %d %d %d %d %d %u %u %d %4095s", &to_parent,
+		   &from_parent, &call, &mech, &sample.layers, &sample.rules,
+		   &sample.expect, &n, &batches, &flavour, cgroup) != 11 ||
+	    !n || batches > MAX_BATCHES)
+		return 7;
+	sample.call = call;
+	sample.mech = mech;
+	sample.cgroup = cgroup;
+	grid_flavour = flavour;
+	child_main(&sample, n, to_parent, from_parent);
+}
+
 /* Fills @sample in; returns 0, or 2 after saying what failed. */
 static int measure(struct sample *sample, bool loaded)
 {
@@ -978,20 +1020,13 @@ static int measure(struct sample *sample, bool loaded)
 	if (pipe2(to_parent, O_CLOEXEC) || pipe2(from_parent, O_CLOEXEC))
 		return fail(errno, "create pipes");
 	fflush(NULL);
-	/*
-	 * The child starts with the bench's address space, and a fork row
-	 * copies it on each call: give back what the binding steps left in
-	 * the heap, or fork + wait under llsock pays for the bench's own
-	 * memory (+263,713 instead of +16,910 with a sibling bound).
-	 */
-	malloc_trim(0);
 	pid = fork();
 	if (pid < 0)
 		return fail(errno, "fork");
 	if (pid == 0) {
 		close(to_parent[0]);
 		close(from_parent[1]);
-		child_main(sample, n, to_parent[1], from_parent[0]);
+		exec_child(sample, n, to_parent[1], from_parent[0]);
 	}
 	close(to_parent[1]);
 	close(from_parent[0]);
@@ -1048,7 +1083,9 @@ static int measure(struct sample *sample, bool loaded)
 			WIFEXITED(status) && WEXITSTATUS(status) == 3 ?
 			", could not enter its cgroup" :
 			WIFEXITED(status) && WEXITSTATUS(status) == 5 ?
-			", could not restrict itself" : "");
+			", could not restrict itself" :
+			WIFEXITED(status) && WEXITSTATUS(status) == 7 ?
+			", could not run the bench again" : "");
 		return 2;
 	}
 	if (!ok)
@@ -1720,6 +1757,9 @@ int main(int argc, char **argv)
 	struct llsock_load_opts opts = { .sz = sizeof(opts) };
 	struct llsock_counters counters;
 	int c, ret, status = 2;
+
+	if (argc == 3 && !strcmp(argv[1], "--measure-child"))
+		return measure_child(argv[2]);
 
 	while ((c = getopt_long(argc, argv, "n:b:h", options, NULL)) != -1) {
 		switch (c) {
