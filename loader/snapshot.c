@@ -61,7 +61,8 @@ struct binding *llsock_snapshot_binding(const struct snapshot *snap,
 {
 	struct binding key = { .cgroup = cgroup }, *k = &key, **found;
 
-	if (!snap->nr_bindings)
+	/* A snapshot of removed cgroups only (llsock_gc()) has no index. */
+	if (!snap->nr_bindings || !snap->by_cgroup)
 		return NULL;
 	found = bsearch(&k, snap->by_cgroup, snap->nr_bindings,
 			sizeof(*snap->by_cgroup), compare_cgroups);
