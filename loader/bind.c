@@ -1106,14 +1106,21 @@ static int apply_change(struct llsock_store *store,
 static int change_store(const struct change *change)
 {
 	struct llsock_store store;
-	int ret;
+	int ret, settled;
 
 	ret = llsock_store_open(&store, true);
 	if (ret)
 		return ret;
-	ret = apply_change(&store, change);
+	/* Every guard in place before a domain may restrict a task. */
+	if (change->ruleset)
+		ret = llsock_guards_attach(store.dir_fd);
+	if (!ret)
+		ret = apply_change(&store, change);
+	/* Whatever the change did: none without a domain (nothing to guard). */
+	settled = llsock_guards_settle(store.dir_fd,
+				       STORE_FD(&store, domains));
 	llsock_store_close(&store);
-	return ret;
+	return ret ? ret : settled;
 }
 
 /* A change of the binding of the cgroup @cgroup_fd, to @ruleset or none. */

@@ -163,6 +163,16 @@ int llsock_hooks_select(struct bpf_object *obj, const struct btf *vmlinux,
 			char *why, size_t size);
 
 /*
+ * The guards, pinned as programs at load, attached only while some cgroup
+ * is bound (load.c). Both with the pin directory @dir_fd locked for a
+ * change. llsock_guards_attach() attaches every guard not attached yet:
+ * before a change publishes a domain. llsock_guards_settle() detaches
+ * them when the map of domains @domains_fd is empty. 0 or -errno.
+ */
+int llsock_guards_attach(int dir_fd);
+int llsock_guards_settle(int dir_fd, int domains_fd);
+
+/*
  * Test builds only (make's llsock-faulty, for crash_test, with bind.c and
  * load.c built with LLSOCK_FAULT_INJECTION): with LLSOCK_KILL_AT=N in the
  * environment, the process kills itself at the Nth point where a change,

@@ -36,8 +36,14 @@
 
 /*
  * The hook an lsm/ program attaches to; llsock's link for it is pinned as
- * link_<hook>. socket_create is the policy; every other hook is a guard,
- * which keeps restricted tasks from loosening it.
+ * link_<hook>. socket_create is the policy, attached at load; every other
+ * hook is a guard, which keeps restricted tasks from loosening it. A guard
+ * only ever refuses a restricted task, and there is none while no domain
+ * exists: so a guard program is pinned at load (prog_<hook>) and attached
+ * only while some cgroup is bound (llsock_guards_attach(), before a change
+ * publishes a domain; llsock_guards_settle(), after the last one goes).
+ * A host where nothing is bound pays nothing on open(), unlink(), fork()
+ * or ptrace().
  */
 static const char *program_hook(const struct bpf_program *prog)
 {
@@ -66,7 +72,8 @@ static int ensure_bpffs(void)
 	return 0;
 }
 
-#define MAX_PINS	64
+#define MAX_PINS	128
+#define GUARD_PROG_PREFIX	"prog_"
 
 /* The names in the pin directory @dir_fd (at most MAX_PINS), or -errno. */
 static int read_pins(int dir_fd, char names[][NAME_MAX + 1])
@@ -162,6 +169,101 @@ static int attach_and_pin(struct bpf_program *prog)
 	/* Closes our descriptor; detaches only if the pin failed. */
 	bpf_link__destroy(link);
 	return ret;
+}
+
+/* The guard program pinned as @name in @dir_fd, attached, its link pinned. */
+static int attach_pinned_guard(int dir_fd, const char *name)
+{
+	const char *hook = name + strlen(GUARD_PROG_PREFIX);
+	char link_name[NAME_MAX + 1], path[PATH_MAX];
+	int prog_fd, link_fd, ret, tries;
+
+	snprintf(link_name, sizeof(link_name), "link_%s", hook);
+	if (!faccessat(dir_fd, link_name, F_OK, 0))
+		return 0;
+	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%.*s", NAME_MAX, name);
+	prog_fd = bpf_obj_get(path);
+	if (prog_fd < 0)
+		return prog_fd;
+	/*
+	 * The link of the last detach is released by a kernel work item
+	 * after an RCU grace period; until then the program is still in the
+	 * hook's trampoline, and attaching it again is -EBUSY.
+	 */
+	for (tries = 0;; tries++) {
+		link_fd = bpf_link_create(prog_fd, 0, BPF_LSM_MAC, NULL);
+		if (link_fd != -EBUSY || tries == 1000)
+			break;
+		usleep(5000);
+	}
+	close(prog_fd);
+	if (link_fd < 0)
+		return link_fd;
+	/* Killed here, the link goes with our descriptor: not attached. */
+	llsock_fault_point();
+	snprintf(path, sizeof(path), LLSOCK_PIN_DIR "/%.*s", NAME_MAX,
+		 link_name);
+	ret = bpf_obj_pin(link_fd, path);
+	close(link_fd);
+	return ret;
+}
+
+int llsock_guards_attach(int dir_fd)
+{
+	char names[MAX_PINS][NAME_MAX + 1];
+	int n, i, ret;
+
+	n = read_pins(dir_fd, names);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (strncmp(names[i], GUARD_PROG_PREFIX,
+			    strlen(GUARD_PROG_PREFIX)))
+			continue;
+		ret = attach_pinned_guard(dir_fd, names[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Only the links of guards pinned as programs: a store loaded by an older
+ * llsock, whose guards were attached for good, keeps them.
+ */
+static int detach_guards(int dir_fd)
+{
+	char names[MAX_PINS][NAME_MAX + 1];
+	char prog_name[NAME_MAX + 1];
+	int n, i, ret = 0;
+
+	n = read_pins(dir_fd, names);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (!is_link_pin(names[i]) || !strcmp(names[i], SOCKET_LINK_PIN))
+			continue;
+		snprintf(prog_name, sizeof(prog_name), GUARD_PROG_PREFIX "%s",
+			 names[i] + strlen("link_"));
+		if (faccessat(dir_fd, prog_name, F_OK, 0))
+			continue;
+		llsock_fault_point();
+		if (unlinkat(dir_fd, names[i], 0) && !ret)
+			ret = -errno;
+	}
+	return ret;
+}
+
+int llsock_guards_settle(int dir_fd, int domains_fd)
+{
+	__u64 key;
+	int ret;
+
+	ret = bpf_map_get_next_key(domains_fd, NULL, &key);
+	if (ret != -ENOENT)
+		return ret;
+	/* No domain: no task is restricted, nothing for a guard to refuse. */
+	return detach_guards(dir_fd);
 }
 
 /*
@@ -280,25 +382,31 @@ static int pin_maps(struct llsock_bpf *skel)
 }
 
 /*
- * The guards first, the socket hook last: no task is restricted before
- * every guard is in place, and llsock_is_loaded() says so only then.
+ * The guards pinned, to be attached with the first binding; the socket
+ * hook attached last: llsock_is_loaded() says so only once everything is
+ * in place.
  */
 static int attach_all(struct llsock_bpf *skel)
 {
 	struct bpf_program *prog;
-	int pass, ret;
+	char path[PATH_MAX];
+	int ret;
 
-	for (pass = 0; pass < 2; pass++) {
-		bpf_object__for_each_program(prog, skel->obj) {
-			if (!bpf_program__autoload(prog) ||
-			    is_guard(prog) != (pass == 0))
-				continue;
-			ret = attach_and_pin(prog);
-			if (ret)
-				return ret;
-		}
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog) || !is_guard(prog))
+			continue;
+		snprintf(path, sizeof(path),
+			 LLSOCK_PIN_DIR "/" GUARD_PROG_PREFIX "%s",
+			 program_hook(prog));
+		llsock_fault_point();
+		ret = bpf_program__pin(prog, path);
+		if (ret)
+			return ret;
 	}
-	return 0;
+	bpf_object__for_each_program(prog, skel->obj)
+		if (bpf_program__autoload(prog) && !is_guard(prog))
+			return attach_and_pin(prog);
+	return -ENOENT;
 }
 
 int llsock_load(const struct llsock_load_opts *opts)

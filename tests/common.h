@@ -193,6 +193,56 @@ static inline bool program_loaded(const char *prefix)
 	return found;
 }
 
+/*
+ * How many BPF links the kernel has whose program's name starts with
+ * @prefix: the programs attached, whatever pinned them.
+ */
+static inline int programs_attached(const char *prefix)
+{
+	struct bpf_prog_info prog;
+	struct bpf_link_info link;
+	__u32 id = 0, len;
+	int fd, prog_fd, n = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&link, 0, sizeof(link));
+		len = sizeof(link);
+		prog_fd = -1;
+		if (!bpf_obj_get_info_by_fd(fd, &link, &len))
+			prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+		close(fd);
+		if (prog_fd < 0)
+			continue;
+		memset(&prog, 0, sizeof(prog));
+		len = sizeof(prog);
+		if (!bpf_obj_get_info_by_fd(prog_fd, &prog, &len) &&
+		    !strncmp(prog.name, prefix, strlen(prefix)))
+			n++;
+		close(prog_fd);
+	}
+	return n;
+}
+
+/*
+ * programs_attached(@prefix), once it is @want or after about 5 s: a link
+ * unpinned is released by a work item, after the unpin returns.
+ */
+static inline int programs_attached_settled(const char *prefix, int want)
+{
+	int tries, n = -1;
+
+	for (tries = 0; tries < 500; tries++) {
+		n = programs_attached(prefix);
+		if (n == want)
+			break;
+		usleep(10000);
+	}
+	return n;
+}
+
 /* Runs @fn in a child process and returns its exit status (or 128+sig). */
 static inline int run_child(int (*fn)(void *), void *arg)
 {

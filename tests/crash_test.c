@@ -218,8 +218,8 @@ TEST_F_TIMEOUT(crash, clear_killed_at_every_point, 600)
 				   NONE);
 }
 
-/* How many links llsock has pinned. */
-static int pinned_links(void)
+/* How many pins llsock has whose name starts with @prefix. */
+static int pinned(const char *prefix)
 {
 	struct dirent *entry;
 	int n = 0;
@@ -229,9 +229,62 @@ static int pinned_links(void)
 	if (!dir)
 		return 0;
 	while ((entry = readdir(dir)))
-		n += !strncmp(entry->d_name, "link_", 5);
+		n += !strncmp(entry->d_name, prefix, strlen(prefix));
 	closedir(dir);
 	return n;
+}
+
+/* Links: the socket hook's, and the guards' while some cgroup is bound. */
+static int pinned_links(void)
+{
+	return pinned("link_");
+}
+
+/*
+ * The first binding attaches the guards before it publishes its domain:
+ * killed at any point, the cgroup is unbound, or bound with every guard
+ * attached; the next change, an unbind, leaves none attached.
+ */
+TEST_F_TIMEOUT(crash, first_binding_killed_at_every_point, 300)
+{
+	int guards = pinned("prog_"), status;
+	unsigned int killed = 0, bound = 0;
+	enum verdict v;
+	long at;
+
+	ASSERT_LT(10, guards);
+	for (at = 1; at < 1000; at++) {
+		ASSERT_EQ(1, pinned_links());
+		status = faulty_llsock(at, "apply", self->paths[0], "unix.*.*",
+				       OLD_RULE);
+		ASSERT_LE(0, status);
+		v = verdict_in(self->paths[0]);
+		ASSERT_TRUE(v == NONE || v == OLD);
+		if (v == OLD) {
+			ASSERT_EQ(1 + guards, pinned_links())
+				TH_LOG("first binding killed at point %ld", at);
+			bound++;
+		}
+		if (WIFEXITED(status)) {
+			ASSERT_EQ(0, WEXITSTATUS(status));
+			ASSERT_EQ(OLD, v);
+			break;
+		}
+		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		killed++;
+		/* Undone by the next change: an unbind, or any when unbound. */
+		ASSERT_EQ(0, v == OLD ? llsock_unbind_cgroup(self->paths[0]) :
+					llsock_gc());
+		ASSERT_EQ(NONE, verdict_in(self->paths[0]));
+	}
+	ASSERT_LT(at, 1000);
+	/* Killed at each guard attached, at least; bound when it ended. */
+	ASSERT_LT(guards, killed);
+	ASSERT_LE(1, bound);
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->paths[0]));
+	ASSERT_EQ(1, pinned_links());
+	TH_LOG("first binding killed at %u points, %u of them bound", killed,
+	       bound);
 }
 
 /*
@@ -247,8 +300,12 @@ TEST_F_TIMEOUT(crash, load_and_unload_killed_at_every_point, 600)
 	int links, i, ret, status;
 	long at;
 
+	/* Loaded, nothing bound: the socket hook alone is attached. */
+	ASSERT_EQ(1, pinned_links());
+	ASSERT_EQ(0, bind_rules(self->paths[0], "unix.*.*", NULL));
 	links = pinned_links();
 	ASSERT_LT(1, links);
+	ASSERT_EQ(links - 1, pinned("prog_"));
 	for (at = 1; at < 1000; at++) {
 		if (!llsock_is_loaded())
 			ASSERT_EQ(0, llsock_load(NULL));
@@ -295,7 +352,8 @@ TEST_F_TIMEOUT(crash, load_and_unload_killed_at_every_point, 600)
 		if (WIFEXITED(status)) {
 			ASSERT_EQ(0, WEXITSTATUS(status));
 			ASSERT_TRUE(llsock_is_loaded());
-			ASSERT_EQ(links, pinned_links());
+			ASSERT_EQ(1, pinned_links());
+			ASSERT_EQ(links - 1, pinned("prog_"));
 			break;
 		}
 		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -306,7 +364,7 @@ TEST_F_TIMEOUT(crash, load_and_unload_killed_at_every_point, 600)
 		/* Once (it costs a whole load): so does the next load. */
 		if (load_kills == 1) {
 			ASSERT_EQ(0, llsock_load(NULL));
-			ASSERT_EQ(links, pinned_links());
+			ASSERT_EQ(links - 1, pinned("prog_"));
 		}
 		ret = llsock_unload();
 		ASSERT_TRUE(!ret || ret == -ENOPKG);

@@ -587,6 +587,73 @@ TEST_F(lifecycle, local_changes_leave_what_a_whole_pass_would)
 	expect_whole_pass_agrees(_metadata, "unbinding a and b");
 }
 
+static int bpf_allowed(void *arg);
+
+/* How many guard programs llsock pinned at load. */
+static int guards_pinned(void)
+{
+	struct dirent *entry;
+	int n = 0;
+	DIR *dir;
+
+	dir = opendir(LLSOCK_PIN_DIR);
+	if (!dir)
+		return -1;
+	while ((entry = readdir(dir)))
+		n += !strncmp(entry->d_name, "prog_", 5);
+	closedir(dir);
+	return n;
+}
+
+/*
+ * The guards only ever refuse a restricted task: they are attached while
+ * some cgroup is bound, and with nothing bound only the socket hook is,
+ * so that open(), unlink(), fork() and ptrace() cost nothing on a host
+ * without a policy.
+ */
+TEST_F(lifecycle, guards_attached_only_while_bound)
+{
+	struct llsock_load_opts opts = { .sz = sizeof(opts), .max_rules = 2 };
+	int guards = guards_pinned();
+
+	/* Every hook of the threat model has its guard pinned. */
+	ASSERT_LE(15, guards);
+	ASSERT_EQ(1, programs_attached_settled("llsock_", 1));
+	ASSERT_TRUE(program_loaded("llsock_file_ope"));
+
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(1 + guards, programs_attached("llsock_"));
+	ASSERT_EQ(0, bind_rules(self->b, "unix.*.*", NULL));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	/* b is still bound. */
+	ASSERT_EQ(1 + guards, programs_attached("llsock_"));
+	ASSERT_EQ(EPERM, run_in(self->b, bpf_allowed, NULL));
+
+	/* A removed cgroup's binding keeps them until it is dropped. */
+	ASSERT_EQ(0, rmdir(self->b));
+	ASSERT_EQ(1 + guards, programs_attached("llsock_"));
+	ASSERT_EQ(0, llsock_gc());
+	ASSERT_EQ(1, programs_attached_settled("llsock_", 1));
+
+	/* Again with the last binding unbound, and bound again after. */
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(1 + guards, programs_attached("llsock_"));
+	ASSERT_EQ(EPERM, run_in(self->a, bpf_allowed, NULL));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+	ASSERT_EQ(1, programs_attached_settled("llsock_", 1));
+	ASSERT_EQ(0, bind_rules(self->a, "unix.*.*", NULL));
+	ASSERT_EQ(EPERM, run_in(self->a, bpf_allowed, NULL));
+	ASSERT_EQ(0, llsock_unbind_cgroup(self->a));
+
+	/* A change that fails with nothing bound leaves none attached. */
+	ASSERT_EQ(0, reload(&opts));
+	ASSERT_EQ(1, programs_attached_settled("llsock_", 1));
+	ASSERT_GT(0, bind_rules(self->a, "unix.*.*", "inet.*.*", "inet6.*.*",
+				NULL));
+	ASSERT_EQ(1, programs_attached_settled("llsock_", 1));
+	ASSERT_EQ(0, reload(NULL));
+}
+
 static int bpf_allowed(void *arg)
 {
 	struct llsock_probe probe;
