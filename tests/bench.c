@@ -58,6 +58,7 @@
 #include <linux/seccomp.h>
 #include <bpf/bpf.h>
 #include <seccomp.h>
+#include <sys/personality.h>
 
 #include "libllsock.h"
 #include "cgroups.h"
@@ -74,6 +75,8 @@
  * which llsock's guard sees.
  */
 #define OPEN_PATH	OPEN_DIR "/d/f"
+/* A hard link to it, made and removed: inode_link and inode_unlink. */
+#define LINK_PATH	OPEN_DIR "/d/g"
 
 /* Targets of the issue, against no program. */
 #define TARGET_UNRESTRICTED	2.0
@@ -98,6 +101,7 @@ enum call {
 	CALL_SOCKETPAIR,	/* socketpair(AF_UNIX, SOCK_DGRAM, 0) + 2 close */
 	CALL_FORK,		/* fork, the child exits, wait */
 	CALL_GETPID,		/* getpid(2), what a seccomp filter costs */
+	CALL_UNLINK,		/* link(OPEN_PATH, LINK_PATH) + unlink */
 };
 
 /*
@@ -117,6 +121,7 @@ static const int call_expect[] = {
 	[CALL_SOCKETPAIR] = 0,
 	[CALL_FORK] = 0,
 	[CALL_GETPID] = 0,
+	[CALL_UNLINK] = 0,
 };
 
 /* Calls per batch of a fork row: a fork costs some 40 sockets. */
@@ -253,6 +258,8 @@ static const struct {
 	  "open(\"" OPEN_PATH "\", O_RDONLY) + close" },
 	{ CALL_FORK, CALL_FORK, false, false, "fork + wait" },
 	{ CALL_GETPID, CALL_GETPID, false, false, "getpid()" },
+	{ CALL_UNLINK, CALL_UNLINK, false, false,
+	  "link(\"" OPEN_PATH "\", \"" LINK_PATH "\") + unlink" },
 };
 #define NR_COMPARE_CALLS	(sizeof(compare_calls) / sizeof(compare_calls[0]))
 /* Per call: empty, 2 unrestricted, the grid twice, seccomp. */
@@ -272,7 +279,8 @@ static char grid_cgroups[GRID_LAYERS * GRID_RULES][PATH_MAX];
 static struct sample bases[NR_ROWS + MAX_COMPARE];
 static unsigned int nr_bases;
 /* Those of the free cgroup, measured again after llsock_unload(). */
-#define MAX_DRIFT	2
+/* Every call of the free cgroup. */
+#define MAX_DRIFT	16
 static struct sample drift[MAX_DRIFT];
 static const struct sample *drift_base[MAX_DRIFT];
 static unsigned int nr_drift;
@@ -731,6 +739,10 @@ static inline int do_call(enum call call)
 		/* The system call itself: glibc may answer from a cache. */
 		syscall(SYS_getpid);
 		return 0;
+	case CALL_UNLINK:
+		if (link(OPEN_PATH, LINK_PATH))
+			return errno;
+		return unlink(LINK_PATH) ? errno : 0;
 	default:
 		return EINVAL;
 	}
@@ -971,6 +983,13 @@ exec_child(const struct sample *sample, unsigned int n, int to_parent,
 		 to_parent, from_parent, sample->call, sample->mech,
 		 sample->layers, sample->rules, sample->expect, n, batches,
 		 grid_flavour, sample->cgroup);
+	/*
+	 * The same address-space layout in every child: with it randomised,
+	 * fork + wait (which copies the page tables) moved by 2% from row
+	 * to row, whatever was attached.
+	 */
+	if (personality(ADDR_NO_RANDOMIZE) < 0)
+		_exit(7);
 	execl("/proc/self/exe", "bench", "--measure-child", args, NULL);
 	_exit(7);
 }
@@ -1155,6 +1174,19 @@ static int measure_phase(enum phase phase)
 	return 0;
 }
 
+/* The comparison's title of @call, or the old table's. */
+static const char *call_title(enum call call)
+{
+	unsigned int c;
+
+	for (c = 0; c < NR_COMPARE_CALLS; c++)
+		if (compare_calls[c].call == call)
+			return compare_calls[c].title;
+	return call == CALL_SOCKET_NO_FAMILY ?
+		       "socket(" STR(NO_FAMILY) ", ...), no such family" :
+		       "socket(AF_UNIX, SOCK_DGRAM, 0) + close";
+}
+
 static double percent(double value, double base)
 {
 	return (value - base) / base * 100;
@@ -1234,7 +1266,7 @@ static void print_table(void)
 	printf("\n");
 	for (i = 0; i < nr_drift; i++)
 		printf("drift: %s with no program, after unload against before load: %+.2f%%\n",
-		       drift[i].call == CALL_OPEN ? "open() + close" : "socket() + close",
+		       call_title(drift[i].call),
 		       percent(drift[i].median, drift_base[i]->median));
 	print_mean(x_added, y_added);
 	printf("targets: unrestricted <= %.0f%%: %s; restricted <= %.0f%%: %s%s\n",
@@ -1265,6 +1297,99 @@ static double at_least(double x, double min)
 static double row_overhead(const struct row *row)
 {
 	return percent(row->result.median, row->base->median);
+}
+
+/*
+ * llsock's guard programs attached (links to programs named llsock_*, the
+ * socket hook's aside), counted while llsock is loaded with nothing bound.
+ */
+static int unbound_guards = -1;
+
+static int count_guards_attached(void)
+{
+	struct bpf_prog_info prog;
+	struct bpf_link_info link;
+	__u32 id = 0, len;
+	int fd, prog_fd, n = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&link, 0, sizeof(link));
+		len = sizeof(link);
+		prog_fd = bpf_obj_get_info_by_fd(fd, &link, &len) ? -1 :
+			  bpf_prog_get_fd_by_id(link.prog_id);
+		close(fd);
+		if (prog_fd < 0)
+			continue;
+		memset(&prog, 0, sizeof(prog));
+		len = sizeof(prog);
+		if (!bpf_obj_get_info_by_fd(prog_fd, &prog, &len) &&
+		    !strncmp(prog.name, "llsock_", 7) &&
+		    strncmp(prog.name, "llsock_socket", 13))
+			n++;
+		close(prog_fd);
+	}
+	return n;
+}
+
+/* The no-program sample of @call in the free cgroup after unload. */
+static const struct sample *drift_of(enum call call)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_drift; i++)
+		if (drift[i].call == call)
+			return &drift[i];
+	return NULL;
+}
+
+/*
+ * The calls that only guards see, with llsock loaded and nothing bound,
+ * against no program: measured before load and again after unload, the
+ * range those two span (widened by the spreads) is what the state of the
+ * machine moves a call by, whatever is attached.
+ */
+static void print_unbound(void)
+{
+	static const enum call calls[] = { CALL_OPEN, CALL_UNLINK, CALL_FORK };
+	char summary[256] = "";
+	size_t len = 0;
+	bool met = unbound_guards == 0;
+	unsigned int c;
+
+	printf("\nllsock loaded, nothing bound: %d guard programs attached; the calls only guards see\n",
+	       unbound_guards);
+	for (c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+		const struct row *row = find_compare(calls[c], MECH_LLSOCK, 0, 0);
+		const struct sample *after = drift_of(calls[c]);
+		double lo, hi, tol, value;
+		bool within;
+
+		if (!row || row->phase != PHASE_EMPTY || !after)
+			continue;
+		value = row->result.median;
+		lo = row->base->median < after->median ? row->base->median :
+							 after->median;
+		hi = row->base->median + after->median - lo;
+		tol = (row->result.spread + row->base->spread) / 100;
+		within = value >= lo * (1 - tol) && value <= hi * (1 + tol);
+		met = met && within;
+		printf("  %-50s %10.0f %+7.0f %+7.2f%%; no program %.0f before load, %.0f after unload: %s\n",
+		       call_title(calls[c]), value, value - row->base->median,
+		       row_overhead(row), row->base->median, after->median,
+		       within ? "within" : "OUTSIDE");
+		len += snprintf(summary + len, sizeof(summary) - len, "%s%s %+.2f%%",
+				len ? ", " : "",
+				calls[c] == CALL_OPEN ? "open" :
+				calls[c] == CALL_UNLINK ? "link + unlink" :
+				"fork + wait", row_overhead(row));
+	}
+	printf("targets: nothing bound, no cost on open, unlink and fork: %s\n",
+	       met ? "met" : "MISSED");
+	printf("bench: nothing bound: %d guard programs attached; %s against no program\n",
+	       unbound_guards, summary);
 }
 
 /* What applying a policy costs, and the map memory per rule. */
@@ -1395,11 +1520,7 @@ static void print_compare(void)
 	if (have_native && worst_row)
 		printf("bench: llsock vs native: worst ratio %.2f at %s (%s)\n",
 		       worst, worst_row->name + strlen("llsock: "),
-		       compare_calls[worst_row->call == CALL_SOCKET ? 0 :
-				     worst_row->call == CALL_INET6 ? 1 :
-				     worst_row->call == CALL_SOCKETPAIR ? 2 :
-				     worst_row->call == CALL_OPEN ? 3 :
-				     worst_row->call == CALL_FORK ? 4 : 5].title);
+		       call_title(worst_row->call));
 	printf("bench: unrestricted socket() %.2f points above the empty program\n",
 	       gap);
 }
@@ -1545,6 +1666,7 @@ static int measure_drift(void)
 			continue;
 		drift[nr_drift].call = bases[i].call;
 		drift[nr_drift].cgroup = bases[i].cgroup;
+		drift[nr_drift].expect = bases[i].expect;
 		ret = measure(&drift[nr_drift], false);
 		if (ret)
 			return ret;
@@ -1850,6 +1972,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Hint: `llsock status` says what this kernel lacks.\n");
 		goto out_remove;
 	}
+	unbound_guards = count_guards_attached();
 	ret = measure_phase(PHASE_EMPTY);
 	if (ret)
 		goto out_unload;
@@ -1883,6 +2006,7 @@ int main(int argc, char **argv)
 		goto out_remove;
 	print_table();
 	print_compare();
+	print_unbound();
 	status = measure_scale();
 	goto out_remove;
 
@@ -1890,6 +2014,7 @@ out_unload:
 	llsock_unload();
 out_remove:
 	remove_cgroup_tree(BENCH_CGROUP);
+	unlink(LINK_PATH);
 	unlink(OPEN_PATH);
 	rmdir(OPEN_DIR "/d");
 	rmdir(OPEN_DIR);

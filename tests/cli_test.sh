@@ -1175,6 +1175,43 @@ for bad in "|usage: tests/fuzz/run" "--seconds 0 /bin/true|must be a positive nu
 	end_test
 done
 
+# make bench's run-to-run comparison: figure by figure, 1% by default.
+cat >"$tmp/bench-a" <<'OUT'
+socket() + close
+  unrestricted, a sibling bound                  5074    5289   +215    +4.24%  0.00%  X
+  llsock: 1 layer, 1 rule                        5074    5535   +461    +9.09%  0.00%
+     10 rules: llsock    1500000, native     200000
+10000-rule layer bound): 168.1 bytes
+OUT
+sed 's/5535/5600/' "$tmp/bench-a" >"$tmp/bench-b"
+begin "bench-agree finds two runs alike"
+cmdline="tests/bench-agree A A"
+call "$here/bench-agree" "$tmp/bench-a" "$tmp/bench-a"
+expect_rc 0
+expect_out_has "bench: two runs agree within 0.00% on 7 figures"
+end_test
+
+begin "bench-agree names the figure that moved by more than 1%"
+cmdline="tests/bench-agree A B"
+call "$here/bench-agree" "$tmp/bench-a" "$tmp/bench-b"
+expect_rc 1
+expect_out_has "bench-agree: socket() + close | llsock: 1 layer, 1 rule | with: 5535, then 5600 (1.17%)"
+expect_out_has "bench: two runs DISAGREE"
+end_test
+
+begin "bench-agree -l 2 lets 1.17% pass"
+cmdline="tests/bench-agree -l 2 A B"
+call "$here/bench-agree" -l 2 "$tmp/bench-a" "$tmp/bench-b"
+expect_rc 0
+expect_out_has "bench: two runs agree within 1.17% on 7 figures (worst: socket() + close | llsock: 1 layer, 1 rule | with)"
+end_test
+
+begin "bench-agree without two outputs is a usage error"
+call "$here/bench-agree" "$tmp/bench-a"
+expect_rc 2
+expect_err_has "usage: tests/bench-agree"
+end_test
+
 # The scripts around the kernels: usage errors say so, and change nothing.
 
 begin "apt-suite without arguments prints its usage"
