@@ -113,7 +113,12 @@ struct llsock_state {
 	 */
 	__u64 rule_entries;
 	__u32 nr_bindings;
-	__u32 pad;
+	/**
+	 * @unsynced: set before a change frees a domain element, cleared
+	 * once an RCU grace period has passed after it (loader only): the
+	 * next change waits for one first only when it is set.
+	 */
+	__u32 unsynced;
 };
 
 /**

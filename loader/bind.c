@@ -383,6 +383,16 @@ static int before_domain_update(struct llsock_store *store)
 	return store->domain_freed ? llsock_store_sync(store) : 0;
 }
 
+/*
+ * Before an update that frees a domain element: marked in llsock_state,
+ * so that the next change waits for a grace period first even if this
+ * one is killed before it does (llsock_store_open()).
+ */
+static void before_domain_free(struct llsock_store *store)
+{
+	store->state->unsynced = 1;
+}
+
 static int publish_domain(struct llsock_store *store, const struct binding *b)
 {
 	int ret;
@@ -401,6 +411,8 @@ static int publish_domain(struct llsock_store *store, const struct binding *b)
 		llsock_store_count_binding(store, b->cgroup, b->level, 1);
 	}
 	llsock_fault_point();
+	if (b->existed)
+		before_domain_free(store);
 	ret = bpf_map_update_elem(STORE_FD(store, domains), &b->cgroup,
 				  &b->new_domain,
 				  b->existed ? BPF_EXIST : BPF_ANY);
@@ -419,6 +431,7 @@ static int unpublish_domain(struct llsock_store *store,
 
 	if (before_domain_update(store))
 		return 0;
+	before_domain_free(store);
 	if (b->existed) {
 		if (!bpf_map_update_elem(fd, &b->cgroup, &b->domain,
 					 BPF_EXIST))
@@ -439,6 +452,7 @@ static int drop_binding(struct llsock_store *store, const struct binding *b)
 	if (ret)
 		return ret;
 	llsock_fault_point();
+	before_domain_free(store);
 	ret = bpf_map_delete_elem(STORE_FD(store, domains), &b->cgroup);
 	if (!ret) {
 		llsock_store_count_binding(store, b->cgroup, b->domain.level,
@@ -771,10 +785,19 @@ static int retire(struct llsock_store *store, struct snapshot *snap)
 	struct llsock_state *state = store->state;
 	__s64 bindings = state->nr_bindings, entries = state->rule_entries;
 	struct ref_delta *deltas;
+	bool replaced_any = false;
 	size_t i, n = 0;
 	int ret;
 
-	ret = llsock_store_sync(store);
+	/*
+	 * No program may still read a table deleted below: a grace period
+	 * first, if there is anything to delete (a fresh binding has not).
+	 */
+	for (i = 0; i < snap->nr_bindings; i++)
+		replaced_any |= snap->bindings[i].existed &&
+				(snap->bindings[i].affected ||
+				 snap->bindings[i].gone);
+	ret = replaced_any ? llsock_store_sync(store) : 0;
 	if (ret)
 		return ret;
 	deltas = calloc(2 * snap->nr_bindings * LLSOCK_MAX_LAYERS + 1,

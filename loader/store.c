@@ -64,8 +64,6 @@ int llsock_store_open(struct llsock_store *store, bool write)
 	int ret;
 
 	memset(store, 0, sizeof(*store));
-	/* A writer killed after a free may not have waited: wait first. */
-	store->domain_freed = write;
 	store->dir_fd = open(LLSOCK_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (store->dir_fd < 0)
 		return errno == ENOENT ? -ENOPKG : -errno;
@@ -90,6 +88,8 @@ int llsock_store_open(struct llsock_store *store, bool write)
 		ret = -errno;
 		goto err_close;
 	}
+	/* A writer killed after a free may not have waited: wait first. */
+	store->domain_freed = write && store->state->unsynced;
 	return 0;
 
 err_close:
@@ -216,8 +216,12 @@ int llsock_store_sync(struct llsock_store *store)
 	ret = bpf_map_update_elem(STORE_FD(store, sync), &zero, &inner,
 				  BPF_ANY);
 	close(inner);
-	if (!ret)
+	if (!ret) {
 		store->domain_freed = false;
+		/* Only writers sync: the state is mapped writable. */
+		if (store->state->unsynced)
+			store->state->unsynced = 0;
+	}
 	return ret;
 }
 
