@@ -299,6 +299,63 @@ int llsock_pid_cgroup(pid_t pid, char *path, size_t size);
 /* Path of a cgroup from its id; -ESTALE when it is gone. */
 int llsock_cgroup_path(__u64 cgroup_id, char *buf, size_t size);
 
+/*
+ * The seccomp backend, for one process tree where BPF LSM is refused
+ * (loader/seccomp.c): a ruleset compiled into classic BPF seccomp
+ * filters that answer socket(2) and socketpair(2) as the hook would, and
+ * refuse io_uring, 32-bit system calls and, unless the ruleset allows
+ * SCTP, SCTP's peeloff. Each call of llsock_seccomp_restrict_self() adds
+ * a layer, as landlock_restrict_self() does.
+ */
+struct llsock_seccomp;
+struct sock_fprog;
+
+/* Denials logged by the kernel's audit (SECCOMP_FILTER_FLAG_LOG). */
+#define LLSOCK_SECCOMP_LOG	(1U << 0)
+
+/* 0 when this kernel has seccomp filters; -errno (-EINVAL: it has not). */
+int llsock_seccomp_usable(void);
+/* NPROTO of the running kernel, as a filter must know it; or -errno. */
+int llsock_seccomp_nproto(void);
+/*
+ * The filters of one layer, for a kernel of @nproto families: 0, -ENOMEM,
+ * or -E2BIG (more than a task's filters may hold). A ruleset that handles
+ * no socket right has none.
+ */
+int llsock_seccomp_build(const struct llsock_ruleset *ruleset, __u32 nproto,
+			 struct llsock_seccomp **filters);
+size_t llsock_seccomp_nr_filters(const struct llsock_seccomp *filters);
+const struct sock_fprog *
+llsock_seccomp_filter(const struct llsock_seccomp *filters, size_t i);
+void llsock_seccomp_free(struct llsock_seccomp *filters);
+/*
+ * Sets no_new_privs and installs @ruleset's filters on every thread of
+ * the calling process (SECCOMP_FILTER_FLAG_TSYNC): the whole layer or
+ * none of it. @flags: LLSOCK_SECCOMP_LOG or 0 (else -EINVAL).
+ */
+int llsock_seccomp_restrict_self(const struct llsock_ruleset *ruleset,
+				 __u32 flags);
+
+/*
+ * Where a sandbox for one command (`llsock run`) is made: a cgroup with a
+ * binding of llsock's BPF program, or seccomp filters.
+ */
+enum llsock_backend {
+	LLSOCK_BACKEND_NONE,		/* neither works here */
+	LLSOCK_BACKEND_BPF,
+	LLSOCK_BACKEND_SECCOMP,
+};
+
+/*
+ * Which backend a sandbox would use here: the BPF one where llsock is
+ * loaded and the caller is root, else seccomp. @why (if not NULL) gets
+ * the reason, one sentence without a final period.
+ */
+enum llsock_backend llsock_run_backend(char *why, size_t size);
+/* "bpf", "seccomp" or "none"; and back (-EINVAL for another name). */
+const char *llsock_backend_name(enum llsock_backend backend);
+int llsock_backend_parse(const char *name, enum llsock_backend *backend);
+
 /* Loading. */
 struct llsock_load_opts {
 	size_t sz;			/* sizeof(struct llsock_load_opts) */
