@@ -807,11 +807,21 @@ if not_root "not root: unload fails and says it needs root" unload; then
 	end_test
 fi
 
-if not_root "not root: run fails and says it needs root" \
-	run --allow 'unix.*.*' -- true; then
+if not_root "not root: run --backend bpf fails and says it needs root" \
+	run --backend bpf --allow 'unix.*.*' -- true; then
 	expect_rc 2
 	expect_err_has "llsock: cannot create a sandbox"
 	expect_err_matches "$root_hint" "$root_text"
+	expect_out_empty
+	end_test
+fi
+
+# Without privilege, run sandboxes with seccomp filters (seccomp_test
+# checks what they enforce).
+if not_root "not root: run works through the seccomp backend" \
+	run --allow 'unix.*.*' -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status'; then
+	expect_rc 0
+	expect_err_empty
 	expect_out_empty
 	end_test
 fi
@@ -928,8 +938,8 @@ if not_loaded "not loaded: oci-hook fails for an annotated container" oci-hook; 
 fi
 stdin_file=/dev/null
 
-if not_loaded "not loaded: run fails, says to run llsock load, leaves no cgroup" \
-	run --allow 'unix.*.*' -- true; then
+if not_loaded "not loaded: run --backend bpf fails, says to run llsock load, leaves no cgroup" \
+	run --backend bpf --allow 'unix.*.*' -- true; then
 	expect_rc 2
 	expect_err_has "llsock: cannot create a sandbox"
 	expect_err_has "$load_hint"
@@ -938,6 +948,29 @@ if not_loaded "not loaded: run fails, says to run llsock load, leaves no cgroup"
 		problem "expected no new llsock-* cgroup in $own_cgroup"
 	end_test
 fi
+
+if not_loaded "not loaded: run uses the seccomp backend, leaves no cgroup" \
+	run --allow 'unix.*.*' -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status'; then
+	expect_rc 0
+	expect_err_empty
+	expect_out_empty
+	[ -z "$(leftovers | sort | comm -13 "$tmp/before" -)" ] ||
+		problem "expected no new llsock-* cgroup in $own_cgroup"
+	end_test
+fi
+
+if not_loaded "not loaded: status says run would use the seccomp backend" status; then
+	expect_rc 0
+	expect_out_has "llsock run: seccomp backend (llsock is not loaded"
+	end_test
+fi
+
+begin "run --backend with an unknown backend is a usage error"
+ll run --backend cgroup --allow 'unix.*.*' -- true
+expect_rc 1
+expect_err_has 'llsock: --backend: expected bpf, seccomp or auto, got "cgroup"'
+expect_out_empty
+end_test
 
 # run: the ruleset comes first.
 

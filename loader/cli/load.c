@@ -199,7 +199,9 @@ static int print_loaded(const struct llsock_counters *counters)
 static int status(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct llsock_counters counters = {};
+	enum llsock_backend backend;
 	struct llsock_probe probe;
+	char why[256];
 	bool loaded;
 	int ret = 0;
 
@@ -214,6 +216,11 @@ static int status(const struct cli_command *cmd, int argc, char **argv)
 	print_probe(&probe);
 	print_bool("loaded", loaded, "llsock:     %s\n", loaded ?
 		   "loaded (pinned under /sys/fs/bpf/llsock)" : "not loaded");
+	backend = llsock_run_backend(why, sizeof(why));
+	print_string("run_backend", llsock_backend_name(backend),
+		     "llsock run: %s backend (%s)\n",
+		     llsock_backend_name(backend), why);
+	print_string("run_backend_why", why, NULL);
 	if (loaded)
 		ret = print_loaded(&counters);
 	print_end();

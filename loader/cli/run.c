@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * llsock run: one command in a sandbox cgroup of its own, with a ruleset
- * bound to it, removed when the command is done.
+ * llsock run: one command with a ruleset of its own: in a sandbox cgroup
+ * with the ruleset bound to it, removed when the command is done, or under
+ * seccomp filters compiled from it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +20,23 @@
 #include "cli.h"
 
 static volatile pid_t run_child;
+
+/* --backend: chosen by llsock_run_backend() unless given. */
+static bool backend_given;
+static enum llsock_backend backend;
+
+static int set_backend(const struct cli_option *opt, void *ctx,
+		       const char *arg)
+{
+	if (!strcmp(arg, "auto")) {
+		backend_given = false;
+		return 0;
+	}
+	if (llsock_backend_parse(arg, &backend))
+		return -EINVAL;
+	backend_given = true;
+	return 0;
+}
 
 static void forward_signal(int sig)
 {
@@ -182,15 +200,51 @@ static int refuse_ways_out(const char *cmd)
 	return ret;
 }
 
+/*
+ * The seccomp backend: this process becomes CMD, with one more layer of
+ * filters (its denials logged by the kernel where it can).
+ */
+static int run_seccomp(const struct llsock_ruleset *ruleset, char **argv)
+{
+	int ret;
+
+	ret = llsock_seccomp_restrict_self(ruleset, LLSOCK_SECCOMP_LOG);
+	if (ret == -EINVAL)
+		ret = llsock_seccomp_restrict_self(ruleset, 0);
+	if (ret == -E2BIG || ret == -ENOMEM) {
+		cli_error("these rules make seccomp filters larger than the kernel takes for one task: %s",
+			  strerror(-ret));
+		cli_hint("fewer rules, or rules on ranges of protocols, make smaller filters; the BPF backend (llsock load) has no such limit.");
+		return EXIT_KERNEL;
+	}
+	if (ret)
+		return cli_fail(ret, "install", "the seccomp filters");
+	execvp(argv[0], argv);
+	cli_error("cannot run %s: %s", argv[0], strerror(errno));
+	return 127;
+}
+
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct llsock_ruleset *ruleset;
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[256];
 	int ret;
 
 	ret = make_ruleset(cmd, argc, &ruleset);
 	if (ret)
 		return ret;
+	if (!backend_given) {
+		backend = llsock_run_backend(why, sizeof(why));
+		if (backend == LLSOCK_BACKEND_NONE) {
+			cli_error("cannot sandbox %s here: %s", argv[0], why);
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+	}
+	if (backend == LLSOCK_BACKEND_SECCOMP) {
+		ret = run_seccomp(ruleset, argv);
+		goto out;
+	}
 	ret = cli_need_cgroup2("create a sandbox");
 	if (ret)
 		goto out;
@@ -217,6 +271,10 @@ static const struct cli_option run_options[] = {
 	  .help = "read rules from POLICY (- for stdin)",
 	  .set = rules_set_file },
 	CLI_FLAVOUR_OPTION,
+	{ .name = "backend", .short_name = 'b', .arg = "BACKEND",
+	  .help = "bpf, seccomp or auto (default: bpf where llsock is\n"
+		  "loaded and the caller is root, else seccomp)",
+	  .set = set_backend, .expect = "bpf, seccomp or auto" },
 	{}
 };
 
@@ -225,19 +283,30 @@ const struct cli_command cmd_run = {
 	.summary = "run one command with a ruleset of its own",
 	.usage = "[--flavour FLAVOUR] [--allow RULE]... [--file POLICY]... -- CMD [ARG...]",
 	.description =
-"Run CMD in a new child cgroup of the caller's, with a ruleset of its own\n"
-"bound to it: CMD and everything it starts may create only the sockets the\n"
-"rules allow (and that the caller's own layers allow). When CMD and all its\n"
-"children have exited, the cgroup and its policy are removed.\n"
+"Run CMD with a ruleset of its own: CMD and everything it starts may\n"
+"create only the sockets the rules allow (and that the caller's own layers\n"
+"allow). With the bpf backend, when CMD and all its children have exited,\n"
+"the sandbox cgroup and its policy are removed.\n"
 "\n"
 "Without --allow or --file, the rules come from LL_SOCKET_CREATE, as in\n"
 "the Landlock sandboxer: colon-separated family.type.protocol, numbers\n"
 "with -1 for any (names and * work too), read in the flavour --flavour\n"
 "gives (v4 by default). An empty LL_SOCKET_CREATE allows no socket at all.\n"
 "\n"
-"llsock run refuses to start while it has a descriptor open for writing on\n"
-"a cgroup file system, or on /proc/sys/kernel or /sys/kernel: CMD would\n"
-"inherit it, and could leave its policy with it.\n",
+"Two backends (--backend; `llsock status` says which one a run would use\n"
+"and why). bpf: CMD runs in a new child cgroup with the ruleset bound to\n"
+"it; llsock must be loaded, and llsock run must be root. llsock run then\n"
+"refuses to start while it has a descriptor open for writing on a cgroup\n"
+"file system, or on /proc/sys/kernel or /sys/kernel: CMD would inherit it,\n"
+"and could leave its policy with it. seccomp: llsock run sets\n"
+"no_new_privs, installs seccomp filters compiled from the ruleset and\n"
+"becomes CMD; no privilege is needed and nothing is loaded. The filters\n"
+"give the same answer as the BPF program to socket(2) and socketpair(2);\n"
+"they refuse io_uring, every 32-bit system call and, unless the rules\n"
+"allow SCTP, SCTP's peeloff (EACCES). They follow the process tree, not a\n"
+"cgroup, cannot be changed while CMD runs, and report denials only through\n"
+"the kernel's audit log (type=1326 SECCOMP records). A run inside a run\n"
+"adds a layer with either backend.\n",
 	.options = run_options,
 	.footer = CLI_FLAVOUR_HELP
 "\n"
