@@ -125,11 +125,21 @@ struct request {
 	int family, type, protocol;
 };
 
+/*
+ * The oracles. The seccomp backend builds its layers from llsock's
+ * rulesets: its creations and rules are llsock's, its requests its own.
+ */
+enum { NATIVE, LLSOCK, MODEL, SECCOMP, NR_ORACLES };
+static const char *const oracle_names[NR_ORACLES] = {
+	"native", "llsock", "model", "seccomp",
+};
+
 /* Answers for one stack: per rule attempt, per request. */
 struct answers {
-	int create[MAX_LAYERS][3];		/* native, llsock, model */
-	int add[MAX_LAYERS][MAX_RULES][3];
-	int request[MAX_REQUESTS][3];
+	int create[MAX_LAYERS][NR_ORACLES];	/* native, llsock, model */
+	int add[MAX_LAYERS][MAX_RULES][NR_ORACLES];
+	int request[MAX_REQUESTS][NR_ORACLES];
+	int seccomp_layers;			/* the seccomp child's */
 	enum model_stage stage[MAX_REQUESTS];	/* where the model answered */
 	int plain[MAX_REQUESTS];		/* the unrestricted answer */
 	size_t nr_model;			/* the model's layers */
@@ -138,8 +148,6 @@ struct answers {
 	char setup_error[256];			/* the harness failed */
 };
 
-enum { NATIVE, LLSOCK, MODEL };
-static const char *const oracle_names[] = { "native", "llsock", "model" };
 
 /* Options. */
 static bool run_flavour[NR_FLAVOURS];
@@ -152,10 +160,18 @@ enum fault {
 	FAULT_NONE, FAULT_MODEL_TYPE_WILDCARD, FAULT_MODEL_PROTOCOL_WILDCARD,
 };
 static enum fault inject = FAULT_NONE;
+/* --inject-seccomp: the seccomp child drops its last layer. */
+static bool inject_seccomp;
 
 /* The run going on: its flavour, and whether native Landlock has it. */
 static enum flavour flavour;
 static bool native_present;
+/*
+ * --host: no BPF program (this machine's kernel refuses it), no cgroups:
+ * the model and the seccomp backend, and libllsock's rule checks.
+ */
+static bool host_only;
+static bool seccomp_present;
 
 /* The splitmix64 generator, seeded by --seed. */
 static uint64_t rng_state;
@@ -596,15 +612,16 @@ static int make_call(struct io_uring *ring, const struct request *req)
 	}
 }
 
+/* An io_uring request without a ring answers io_uring_setup()'s errno. */
 static void run_calls(const struct request *reqs, int n, int *results)
 {
 	struct io_uring ring;
-	bool have_ring = !io_uring_queue_init(4, &ring, 0);
-	int i;
+	int ring_err = -io_uring_queue_init(4, &ring, 0), i;
 
 	for (i = 0; i < n; i++)
-		results[i] = make_call(have_ring ? &ring : NULL, &reqs[i]);
-	if (have_ring)
+		results[i] = ring_err && reqs[i].call >= CALL_URING ?
+			ring_err : make_call(ring_err ? NULL : &ring, &reqs[i]);
+	if (!ring_err)
 		io_uring_queue_exit(&ring);
 }
 
@@ -620,8 +637,8 @@ static int unrestricted(const struct request *req)
 /* Running one stack through the three oracles. */
 
 struct shared {
-	int results[2][MAX_REQUESTS];
-	int status[2];
+	int results[NR_ORACLES][MAX_REQUESTS];
+	int status[NR_ORACLES];
 };
 
 static struct shared *shared;
@@ -818,6 +835,31 @@ static int llsock_child(const char *cgroup, const struct request *reqs,
 	return 0;
 }
 
+/*
+ * Each llsock ruleset of the stack, in order, as a seccomp layer
+ * (llsock_seccomp_restrict_self()): the layers the cgroups bind.
+ */
+static int seccomp_child(struct llsock_ruleset *const *rulesets, int n,
+			 const struct request *reqs, int nr)
+{
+	int i, err, last = n - 1;
+
+	/* --inject-seccomp: the last layer is left out. */
+	while (last >= 0 && !rulesets[last])
+		last--;
+	for (i = 0; i < n; i++) {
+		if (!rulesets[i] || (inject_seccomp && i == last))
+			continue;
+		err = llsock_seccomp_restrict_self(rulesets[i], 0);
+		if (err) {
+			shared->status[SECCOMP] = -err;
+			return 1;
+		}
+	}
+	run_calls(reqs, nr, shared->results[SECCOMP]);
+	return 0;
+}
+
 static int wait_child(pid_t pid)
 {
 	int status;
@@ -837,15 +879,16 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 	struct llsock_ruleset *rulesets[MAX_LAYERS] = {};
 	int fds[MAX_LAYERS], nr_fds = 0, i;
 	char path[PATH_MAX];
-	pid_t pid[2] = { -1, -1 };
+	pid_t pid[NR_ORACLES] = { -1, -1, -1, -1 };
 
 	memset(ans, 0, sizeof(*ans));
 	ans->nr_model = model_layers(stack, ans, ans->model);
 
 	/* The native stack and the llsock cgroups, layer by layer. */
-	remove_cgroup_tree(CGROUP_BASE "/s");
+	if (!host_only)
+		remove_cgroup_tree(CGROUP_BASE "/s");
 	snprintf(path, sizeof(path), "%s/s", CGROUP_BASE);
-	if (mkdir(path, 0755)) {
+	if (!host_only && mkdir(path, 0755)) {
 		snprintf(ans->setup_error, sizeof(ans->setup_error),
 			 "mkdir %s: %s", path, strerror(errno));
 		return;
@@ -867,6 +910,10 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 			continue;
 		if (fd >= 0)
 			fds[nr_fds++] = fd;
+		if (rulesets[i])
+			ans->seccomp_layers++;
+		if (host_only)
+			continue;
 		snprintf(path + len, sizeof(path) - len, "/l%d", i + 1);
 		if (mkdir(path, 0755)) {
 			snprintf(ans->setup_error, sizeof(ans->setup_error),
@@ -892,11 +939,23 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 		if (pid[NATIVE] == 0)
 			_exit(native_child(fds, nr_fds, reqs, nr));
 	}
-	pid[LLSOCK] = fork();
-	if (pid[LLSOCK] == 0)
-		_exit(llsock_child(path, reqs, nr));
-	for (i = native_present ? 0 : 1; i < 2; i++) {
-		int ret = wait_child(pid[i]);
+	if (!host_only) {
+		pid[LLSOCK] = fork();
+		if (pid[LLSOCK] == 0)
+			_exit(llsock_child(path, reqs, nr));
+	}
+	if (seccomp_present) {
+		pid[SECCOMP] = fork();
+		if (pid[SECCOMP] == 0)
+			_exit(seccomp_child(rulesets, stack->nr_layers, reqs,
+					   nr));
+	}
+	for (i = 0; i < NR_ORACLES; i++) {
+		int ret;
+
+		if (pid[i] < 0)
+			continue;
+		ret = wait_child(pid[i]);
 
 		if (ret && !ans->setup_error[0])
 			snprintf(ans->setup_error, sizeof(ans->setup_error),
@@ -906,6 +965,7 @@ static void run_stack(const struct stack *stack, const struct request *reqs,
 	for (i = 0; i < nr; i++) {
 		ans->request[i][NATIVE] = shared->results[NATIVE][i];
 		ans->request[i][LLSOCK] = shared->results[LLSOCK][i];
+		ans->request[i][SECCOMP] = shared->results[SECCOMP][i];
 		ans->request[i][MODEL] = model_socket(
 			ans->model, ans->nr_model, reqs[i].family, reqs[i].type,
 			reqs[i].protocol, ans->plain[i] = unrestricted(&reqs[i]),
@@ -916,15 +976,41 @@ out:
 		close(fds[i]);
 	for (i = 0; i < stack->nr_layers; i++)
 		llsock_ruleset_free(rulesets[i]);
-	remove_cgroup_tree(CGROUP_BASE "/s");
-	llsock_gc();
+	if (!host_only) {
+		remove_cgroup_tree(CGROUP_BASE "/s");
+		llsock_gc();
+	}
 }
 
-/* Native Landlock's answers count only where it is present. */
+/*
+ * Native Landlock's answers count only where it is present, llsock's
+ * requests only where its program runs (not --host).
+ */
 static bool agree(const int *three, bool skip_llsock)
 {
 	return (!native_present || three[NATIVE] == three[MODEL]) &&
 	       (skip_llsock || three[LLSOCK] == three[MODEL]);
+}
+
+/*
+ * What the seccomp backend must answer: the model's, but for io_uring,
+ * which any seccomp layer refuses as a whole (EACCES from
+ * io_uring_setup()).
+ */
+static int seccomp_expected(const struct answers *ans,
+			    const struct request *req, int i)
+{
+	if (req->call >= CALL_URING && ans->seccomp_layers)
+		return EACCES;
+	return ans->request[i][MODEL];
+}
+
+static bool agree_request(const struct answers *ans,
+			  const struct request *req, int i)
+{
+	return agree(ans->request[i], host_only) &&
+	       (!seccomp_present ||
+		ans->request[i][SECCOMP] == seccomp_expected(ans, req, i));
 }
 
 /*
@@ -958,13 +1044,16 @@ static const char *errno_name(int err)
 	return buf;
 }
 
+/* Printing a request's answers, the seccomp backend's too. */
+static bool print_seccomp;
+
 static void print_three(const int *three, bool skip_llsock)
 {
 	int o;
 
 	const char *sep = "";
 
-	for (o = 0; o < 3; o++) {
+	for (o = 0; o < (print_seccomp ? NR_ORACLES : SECCOMP); o++) {
 		if ((o == LLSOCK && skip_llsock) ||
 		    (o == NATIVE && !native_present))
 			continue;
@@ -972,6 +1061,14 @@ static void print_three(const int *three, bool skip_llsock)
 		       errno_name(three[o]));
 		sep = ", ";
 	}
+}
+
+/* A request's answers: llsock's where its program runs, seccomp's. */
+static void print_answers(const int *answers)
+{
+	print_seccomp = seccomp_present;
+	print_three(answers, host_only);
+	print_seccomp = false;
 }
 
 static void print_type(int type)
@@ -1074,7 +1171,7 @@ static struct answers scratch;
 static bool still_fails(const struct stack *stack, const struct request *req)
 {
 	run_stack(stack, req, 1, &scratch);
-	return !scratch.setup_error[0] && !agree(scratch.request[0], false);
+	return !scratch.setup_error[0] && !agree_request(&scratch, req, 0);
 }
 
 /*
@@ -1484,6 +1581,8 @@ static int parse_options(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'i' },
 		{ "shrink", required_argument, NULL, 'k' },
 		{ "flavour", required_argument, NULL, 'f' },
+		{ "host", no_argument, NULL, 'H' },
+		{ "inject-seccomp", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -1538,6 +1637,12 @@ static int parse_options(int argc, char **argv)
 			if (!parse_flavours(optarg))
 				return 2;
 			flavoured = true;
+			break;
+		case 'H':
+			host_only = true;
+			break;
+		case 'S':
+			inject_seccomp = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1652,7 +1757,7 @@ static void report_request_mismatch(const struct stack *stack,
 	fprintf(report, "# mismatch %ld: ", mismatches);
 	print_request(req);
 	fprintf(report, ": ");
-	print_three(three, false);
+	print_answers(three);
 	fprintf(report, "\n");
 	if (nr_shrunk >= max_shrunk || attempts >= 3 * max_shrunk) {
 		if (!told++)
@@ -1678,7 +1783,7 @@ static void report_request_mismatch(const struct stack *stack,
 	print_stack(small);
 	run_stack(small, req, 1, &scratch);
 	fprintf(report, "#   which gives: ");
-	print_three(scratch.request[0], false);
+	print_answers(scratch.request[0]);
 	fprintf(report, "\n");
 }
 
@@ -1709,6 +1814,19 @@ static const char *native_absent(void)
 			 "handled_permissions' socket permission",
 			 err == -E2BIG ? "E2BIG" : strerror(-err));
 	return why;
+}
+
+/* Which oracles answer the requests of this run. */
+static const char *oracles_text(void)
+{
+	static char text[128];
+
+	snprintf(text, sizeof(text), "%s%s%smodel%s",
+		 native_present ? "native Landlock, " : "",
+		 host_only ? "" : "llsock, ",
+		 seccomp_present ? "the seccomp backend, " : "",
+		 native_present ? "" : " (native Landlock absent)");
+	return text;
 }
 
 /*
@@ -1742,11 +1860,9 @@ static int run_cases(enum flavour f, int *test)
 		return -1;
 	}
 	if (absent)
-		printf("# flavour %s: native Landlock is absent (%s): llsock and the model only\n",
-		       name, absent);
-	else
-		printf("# flavour %s: native Landlock, llsock and the model\n",
-		       name);
+		printf("# flavour %s: native Landlock is absent (%s)\n", name,
+		       absent);
+	printf("# flavour %s: %s\n", name, oracles_text());
 
 	/* Each flavour draws the same seed's sequence of its own. */
 	rng_state = seed ^ (uint64_t)f * 0x632be59bd9b4e019ULL;
@@ -1773,15 +1889,13 @@ static int run_cases(enum flavour f, int *test)
 			count_request(&stack, &reqs[i], ans.stage[i],
 				      ans.plain[i], &ans);
 		for (i = 0; i < nr; i++)
-			if (!agree(ans.request[i], false))
+			if (!agree_request(&ans, &reqs[i], i))
 				report_request_mismatch(&stack, &reqs[i],
 							ans.request[i]);
 		cases += nr;
 	}
 	printf("difftest: flavour %s: %ld cases, %ld mismatches (seed %" PRIu64 "), %s\n",
-	       name, cases, mismatches, seed,
-	       absent ? "native Landlock absent: llsock vs model only" :
-			"native Landlock, llsock and model");
+	       name, cases, mismatches, seed, oracles_text());
 	printf("# %ld stacks, %ld create_ruleset (%ld refused) and %ld add_rule calls compared, %ld s\n",
 	       stacks, create_calls, create_errors, add_rule_calls,
 	       (long)(time(NULL) - start));
@@ -1804,9 +1918,7 @@ static int run_cases(enum flavour f, int *test)
 		ok = 0;
 	printf("%s %d difftest %s seed %" PRIu64 ": %ld cases, %ld mismatches (%s)\n",
 	       mismatches > build_mismatches ? "not ok" : "ok", ++*test, name,
-	       seed, cases, mismatches - build_mismatches,
-	       absent ? "llsock and model; native Landlock absent" :
-			"native, llsock and model");
+	       seed, cases, mismatches - build_mismatches, oracles_text());
 	printf("%s %d difftest %s seed %" PRIu64 ": %ld add_rule and %ld create_ruleset calls, %ld mismatches\n",
 	       build_mismatches ? "not ok" : "ok", ++*test, name, seed,
 	       add_rule_calls, create_calls, build_mismatches);
@@ -1834,7 +1946,14 @@ int main(int argc, char **argv)
 	printf("# difftest: seed %" PRIu64 ", %ld cases per flavour, %d requests per stack%s\n",
 	       seed, nr_cases, requests_per_stack,
 	       inject ? ", with an injected model fault" : "");
-	if (!llsock_is_loaded()) {
+	seccomp_present = !llsock_seccomp_usable();
+	if (host_only && !seccomp_present) {
+		printf("Bail out! --host needs seccomp filters, which this kernel does not have\n");
+		return 1;
+	}
+	printf("# seccomp backend: %s\n", seccomp_present ? "compared" :
+	       "absent: this kernel has no seccomp filters");
+	if (!host_only && !llsock_is_loaded()) {
 		printf("Bail out! llsock is not loaded: run `llsock load` first\n");
 		return 1;
 	}
@@ -1845,7 +1964,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	plain_ring_ok = !io_uring_queue_init(4, &plain_ring, 0);
-	if (mkdir(CGROUP_BASE, 0755) && errno != EEXIST) {
+	if (!host_only && mkdir(CGROUP_BASE, 0755) && errno != EEXIST) {
 		printf("Bail out! mkdir %s: %s\n", CGROUP_BASE, strerror(errno));
 		return 1;
 	}
@@ -1858,6 +1977,7 @@ int main(int argc, char **argv)
 		if (!ret)
 			ok = 0;
 	}
-	rmdir(CGROUP_BASE);
+	if (!host_only)
+		rmdir(CGROUP_BASE);
 	return ok ? 0 : 1;
 }

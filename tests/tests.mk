@@ -135,7 +135,10 @@ $(BUILD)/static/tests/llsock-faulty: $(CLI_OBJS) $(FAULTY_OBJS) \
 
 -include $(wildcard $(BUILD)/faulty/*.d)
 
-host-tests: $(HOST_SUITES:%=$(BUILD)/tests/%) $(BUILD)/llsock
+# seccomp_test runs these under `llsock run`.
+host-tests: $(HOST_SUITES:%=$(BUILD)/tests/%) $(BUILD)/llsock \
+	  $(BUILD)/static/tests/sockprobe $(BUILD)/static/tests/socketcall32 \
+	  $(BUILD)/static/tests/difftest
 vm-tests: $(VM_SUITES:%=$(BUILD)/static/tests/%) $(BUILD)/static/llsock \
 	  $(BUILD)/static/tests/socketcall32 $(BUILD)/static/tests/difftest \
 	  $(BUILD)/static/tests/in_container \
@@ -325,6 +328,7 @@ difftest-args:
 
 difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
 	  $(foreach k,$(sort $(filter $(PATCHED_KERNELS),$(foreach k,$(DIFFTEST_KERNELS),$(call patched_name,$(k))))),kernel-$(k))
+	$(Q)$(MAKE) --no-print-directory difftest-host
 	$(Q)seeds='$(DIFFTEST_SEED)'; \
 	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
 	echo "difftest: seed(s) $$seeds, $(DIFFTEST_CASES) cases each, flavour $(DIFFTEST_FLAVOUR)"; \
@@ -348,7 +352,21 @@ difftest: difftest-args $(BUILD)/static/tests/difftest $(BUILD)/static/llsock \
 	done; \
 	exit $$status
 
-.PHONY: difftest difftest-args
+# make difftest-host: the seccomp backend against the model on this
+# machine, no VM (seccomp needs no privilege), DIFFTEST_CASES per flavour
+# and seed; make difftest runs it first. In the VMs, difftest compares the
+# seccomp backend too, with native Landlock and llsock.
+difftest-host: difftest-args $(BUILD)/static/tests/difftest
+	$(Q)seeds='$(DIFFTEST_SEED)'; \
+	[ -n "$$seeds" ] || seeds=$$(od -An -N6 -tu8 /dev/urandom | tr -d ' '); \
+	echo "difftest-host: seed(s) $$seeds, $(DIFFTEST_CASES) cases each, flavour $(DIFFTEST_FLAVOUR)"; \
+	tests/difftest-host.sh $(BUILD)/static/tests/difftest \
+		$(DIFFTEST_CASES) $(DIFFTEST_FLAVOUR) $$seeds > $(BUILD)/difftest-host.log; \
+	cat $(BUILD)/difftest-host.log; \
+	tests/tap-judge --summary $(BUILD)/difftest-host.log | tail -n 1 | \
+		tee /dev/stderr | grep -q ', 0 failed'
+
+.PHONY: difftest difftest-args difftest-host
 
 # make hooks-test: every lsm/ program of llsock (and of the tests) against
 # bpf_lsm_<hook> in the BTF of every kernel of the matrix (HOOK_KERNELS:
