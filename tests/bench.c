@@ -133,6 +133,7 @@ enum mech {
 	MECH_EMPTY,		/* the empty BPF LSM program (tests/empty.bpf.c) */
 	MECH_NATIVE,		/* native Landlock layers, on the task */
 	MECH_SECCOMP,		/* a seccomp filter on socket()'s family */
+	MECH_LLSOCK_SECCOMP,	/* llsock's seccomp backend, on the task */
 };
 
 enum phase {
@@ -262,8 +263,11 @@ static const struct {
 	  "link(\"" OPEN_PATH "\", \"" LINK_PATH "\") + unlink" },
 };
 #define NR_COMPARE_CALLS	(sizeof(compare_calls) / sizeof(compare_calls[0]))
-/* Per call: empty, 2 unrestricted, the grid twice, seccomp. */
-#define MAX_COMPARE	(NR_COMPARE_CALLS * (4 + 2 * GRID_LAYERS * GRID_RULES))
+/*
+ * Per call: empty, 2 unrestricted, the grid three times (llsock, native,
+ * llsock's seccomp backend), seccomp.
+ */
+#define MAX_COMPARE	(NR_COMPARE_CALLS * (4 + 3 * GRID_LAYERS * GRID_RULES))
 
 static struct row compare[MAX_COMPARE];
 static unsigned int nr_compare;
@@ -346,12 +350,13 @@ static int make_cgroup(const char *cgroup)
 }
 
 /*
- * Binds to @cgroup a ruleset of @rules ("family.type.protocol") and
- * @fillers more rules with distinct keys that no measured call asks for:
- * inet.{stream,dgram,raw,seqpacket}.(1000 + i).
+ * A ruleset of @flavour with @rules ("family.type.protocol") and @fillers
+ * more rules with distinct keys that no measured call asks for:
+ * inet.{stream,dgram,raw,seqpacket}.(1000 + i). 0 or -errno (said).
  */
-static int bind_flavour_layer(const char *cgroup, enum llsock_flavour flavour,
-			      const char *const *rules, int fillers)
+static int make_flavour_ruleset(enum llsock_flavour flavour,
+				const char *const *rules, int fillers,
+				struct llsock_ruleset **out)
 {
 	static const int filler_types[] = {
 		SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET,
@@ -364,7 +369,7 @@ static int bind_flavour_layer(const char *cgroup, enum llsock_flavour flavour,
 	};
 	bool permission = flavour == LLSOCK_FLAVOUR_PERMISSION;
 	struct llsock_ruleset *ruleset;
-	char path[PATH_MAX], err[640] = "";
+	char err[640] = "";
 	int ret, i;
 
 	ret = permission ? llsock_create_permission_ruleset(&pattr,
@@ -373,7 +378,7 @@ static int bind_flavour_layer(const char *cgroup, enum llsock_flavour flavour,
 			   llsock_create_ruleset(&attr, sizeof(attr), 0,
 						 &ruleset);
 	if (ret)
-		return fail(ret, "create a ruleset for %s", cgroup);
+		return fail(ret, "create a ruleset");
 	for (; *rules; rules++) {
 		ret = llsock_add_rule_text(ruleset, *rules, err, sizeof(err));
 		if (ret) {
@@ -405,11 +410,28 @@ static int bind_flavour_layer(const char *cgroup, enum llsock_flavour flavour,
 			goto out;
 		}
 	}
+	*out = ruleset;
+	return 0;
+out:
+	llsock_ruleset_free(ruleset);
+	return ret;
+}
+
+/* Binds to @cgroup a ruleset as make_flavour_ruleset() makes it. */
+static int bind_flavour_layer(const char *cgroup, enum llsock_flavour flavour,
+			      const char *const *rules, int fillers)
+{
+	struct llsock_ruleset *ruleset;
+	char path[PATH_MAX];
+	int ret;
+
+	ret = make_flavour_ruleset(flavour, rules, fillers, &ruleset);
+	if (ret)
+		return ret;
 	cgroup_path(path, sizeof(path), cgroup);
 	ret = llsock_bind_cgroup(ruleset, path);
 	if (ret)
 		ret = fail(ret, "bind a ruleset to %s", path);
-out:
 	llsock_ruleset_free(ruleset);
 	return ret;
 }
@@ -523,6 +545,7 @@ static bool on_grid(unsigned int c, unsigned int l, unsigned int r)
 static void make_compare_rows(void)
 {
 	static char native_names[GRID_LAYERS * GRID_RULES][64];
+	static char seccomp_names[GRID_LAYERS * GRID_RULES][64];
 	unsigned int c, l, r;
 
 	__u32 errno_action = SECCOMP_RET_ERRNO;
@@ -549,6 +572,10 @@ static void make_compare_rows(void)
 				 "native: %d layer%s, %d rule%s", grid_layers[l],
 				 grid_layers[l] > 1 ? "s" : "", grid_rules[r],
 				 grid_rules[r] > 1 ? "s" : "");
+			snprintf(seccomp_names[g], sizeof(seccomp_names[g]),
+				 "llsock seccomp: %d layer%s, %d rule%s",
+				 grid_layers[l], grid_layers[l] > 1 ? "s" : "",
+				 grid_rules[r], grid_rules[r] > 1 ? "s" : "");
 			len = snprintf(grid_cgroups[g], sizeof(grid_cgroups[g]),
 				       "grid-%d-%d", grid_layers[l],
 				       grid_rules[r]);
@@ -588,6 +615,23 @@ static void make_compare_rows(void)
 					add_compare(call, base, PHASE_OTHERS,
 						    MECH_NATIVE,
 						    native_names[l * GRID_RULES + r],
+						    "free", grid_layers[l],
+						    grid_rules[r],
+						    denied ? EACCES : 0);
+		/*
+		 * The seccomp backend, where BPF LSM is absent: 16 layers
+		 * of 10,000 rules are past what a task's filters may hold,
+		 * so its corners are 1 layer of 1 and of 10,000 rules.
+		 */
+		for (l = 0; have_seccomp && l < GRID_LAYERS; l++)
+			for (r = 0; r < GRID_RULES; r++)
+				if ((on_grid(c, l, r) ||
+				     (l == 0 && r == GRID_RULES - 1)) &&
+				    (long)grid_layers[l] * grid_rules[r] <=
+					    10000)
+					add_compare(call, base, PHASE_OTHERS,
+						    MECH_LLSOCK_SECCOMP,
+						    seccomp_names[l * GRID_RULES + r],
 						    "free", grid_layers[l],
 						    grid_rules[r],
 						    denied ? EACCES : 0);
@@ -897,6 +941,25 @@ static int restrict_task(const struct sample *sample)
 		if (ret)
 			fprintf(stderr, "bench: cannot load the seccomp filter: %s\n",
 				strerror(-ret));
+		return ret;
+	case MECH_LLSOCK_SECCOMP:
+		/* The grid's layers, as llsock run's seccomp backend. */
+		for (i = 0; i < sample->layers && !ret; i++) {
+			static const char *const allow[] = { "unix.dgram.0",
+							      NULL };
+			struct llsock_ruleset *ruleset;
+
+			ret = make_flavour_ruleset(grid_flavour, allow,
+						   sample->rules - 1, &ruleset);
+			if (ret)
+				break;
+			ret = llsock_seccomp_restrict_self(ruleset, 0);
+			llsock_ruleset_free(ruleset);
+			if (ret)
+				fprintf(stderr, "bench: cannot install %d seccomp layers of %d rules: %s\n",
+					sample->layers, sample->rules,
+					strerror(-ret));
+		}
 		return ret;
 	default:
 		return 0;
@@ -1392,6 +1455,38 @@ static void print_unbound(void)
 	       unbound_guards, summary);
 }
 
+/*
+ * The seccomp backend beside the BPF one, 1 layer of 10000 rules (and 1
+ * rule): socket() allowed and getpid(), which every filter pays.
+ */
+static void print_seccomp_backend(void)
+{
+	static const enum call calls[] = { CALL_SOCKET, CALL_GETPID };
+	unsigned int c;
+
+	if (!have_seccomp)
+		return;
+	printf("bench: seccomp backend, 1 layer of 1 / 10000 rules:");
+	for (c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+		const struct row *one = find_compare(calls[c],
+						     MECH_LLSOCK_SECCOMP, 1, 1);
+		const struct row *big = find_compare(calls[c],
+						     MECH_LLSOCK_SECCOMP, 1,
+						     10000);
+		const struct row *bpf = find_compare(calls[c], MECH_LLSOCK,
+						     1, 10000);
+
+		if (!one || !big)
+			continue;
+		printf("%s %s %+.1f%% / %+.1f%%", c ? ";" : "",
+		       calls[c] == CALL_SOCKET ? "socket()" : "getpid()",
+		       row_overhead(one), row_overhead(big));
+		if (bpf)
+			printf(" (BPF backend %+.1f%%)", row_overhead(bpf));
+	}
+	printf("\n");
+}
+
 /* What applying a policy costs, and the map memory per rule. */
 static double apply_llsock[2], apply_native[2], bytes_per_rule;
 static const int apply_rules[2] = { 10, 10000 };
@@ -1523,6 +1618,7 @@ static void print_compare(void)
 		       call_title(worst_row->call));
 	printf("bench: unrestricted socket() %.2f points above the empty program\n",
 	       gap);
+	print_seccomp_backend();
 }
 
 /* The kernel's accounting of the map pinned as @name: memlock, bytes. */
