@@ -62,7 +62,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct llsock_protocol_key);
-	__type(value, __u32);
+	__type(value, struct llsock_protocol_chunk);
 } llsock_protocol_rules SEC(".maps");
 
 /* The rulesets as written, for the loader only (show, re-merging). */
@@ -79,7 +79,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
 	__type(key, struct llsock_ruleset_rule_key);
-	__type(value, struct llsock_ruleset_rule);
+	__type(value, struct llsock_ruleset_chunk);
 } llsock_ruleset_rules SEC(".maps");
 
 struct {
@@ -313,8 +313,8 @@ static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
 					     const struct llsock_rule_key *key,
 					     int protocol)
 {
+	struct llsock_protocol_chunk *chunk;
 	struct llsock_protocol_key pkey;
-	__u32 *allowed;
 	int i;
 
 	for (i = 0; i < LLSOCK_INLINE_PROTOCOLS; i++) {
@@ -330,10 +330,11 @@ static __always_inline __u16 protocol_layers(const struct llsock_rule *rule,
 	pkey.type = key->type;
 	pkey.space = key->space;
 	pkey.pad = 0;
-	pkey.protocol = protocol;
-	/* A miss: no layer has a rule for this very protocol. */
-	allowed = bpf_map_lookup_elem(&llsock_protocol_rules, &pkey);
-	return allowed ? *allowed : 0;
+	pkey.chunk = (__u32)protocol >> LLSOCK_PROTOCOL_CHUNK_SHIFT;
+	/* A miss: no layer has a rule for a protocol of this chunk. */
+	chunk = bpf_map_lookup_elem(&llsock_protocol_rules, &pkey);
+	return chunk ? chunk->allowed[protocol & (LLSOCK_PROTOCOL_CHUNK - 1)] :
+		       0;
 }
 
 /*

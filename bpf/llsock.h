@@ -202,9 +202,13 @@ struct llsock_rule {
 };
 
 /*
- * struct llsock_protocol_key - key of llsock_protocol_rules, whose value is
- * the __u32 mask of layers allowing (family, type or any, protocol). Every
- * field fits: a family that can match is below 256, a type slot below 16.
+ * struct llsock_protocol_key - key of llsock_protocol_rules, whose value,
+ * struct llsock_protocol_chunk, holds the layers allowing (family, type or
+ * any, protocol) for LLSOCK_PROTOCOL_CHUNK protocols in a row: @chunk is
+ * the protocol (as __u32) / LLSOCK_PROTOCOL_CHUNK. Every field fits: a
+ * family that can match is below 256, a type slot below 16. A map entry
+ * costs the kernel some 50 bytes besides its key and value: one per
+ * protocol made them most of llsock's memory.
  */
 struct llsock_protocol_key {
 	__u32 table;
@@ -212,7 +216,16 @@ struct llsock_protocol_key {
 	__u8 type;
 	__u8 space;
 	__u8 pad;
-	__s32 protocol;
+	__u32 chunk;
+};
+
+#define LLSOCK_PROTOCOL_CHUNK		16
+#define LLSOCK_PROTOCOL_CHUNK_SHIFT	4
+
+/** struct llsock_protocol_chunk - value of llsock_protocol_rules */
+struct llsock_protocol_chunk {
+	/** @allowed: by protocol % LLSOCK_PROTOCOL_CHUNK, the layers. */
+	__u16 allowed[LLSOCK_PROTOCOL_CHUNK];
 };
 
 /** struct llsock_ruleset_info - value of llsock_rulesets, keyed by id */
@@ -233,14 +246,18 @@ struct llsock_ruleset_info {
 #define LLSOCK_RULESET_AUDIT	1
 
 /*
- * struct llsock_ruleset_rule_key - key of llsock_ruleset_rules: rule
- * @index (0 to the ruleset's nr_rules - 1) of @ruleset, so that a ruleset
- * is read or deleted by its id alone
+ * struct llsock_ruleset_rule_key - key of llsock_ruleset_rules: rules
+ * @chunk * LLSOCK_RULESET_CHUNK to the next chunk's (up to the ruleset's
+ * nr_rules) of @ruleset, so that a ruleset is read or deleted by its id
+ * alone. A map entry costs the kernel some 50 bytes besides its key and
+ * value: one per rule made the stored rulesets half of llsock's memory.
  */
 struct llsock_ruleset_rule_key {
 	__u32 ruleset;
-	__u32 index;
+	__u32 chunk;
 };
+
+#define LLSOCK_RULESET_CHUNK	8
 
 /** struct llsock_ruleset_rule - value of llsock_ruleset_rules */
 struct llsock_ruleset_rule {
@@ -250,6 +267,11 @@ struct llsock_ruleset_rule {
 	__s32 family;
 	__s32 type;
 	__s32 protocol;
+};
+
+/** struct llsock_ruleset_chunk - value of llsock_ruleset_rules */
+struct llsock_ruleset_chunk {
+	struct llsock_ruleset_rule rules[LLSOCK_RULESET_CHUNK];
 };
 
 /** struct llsock_event - a denied request, sent through llsock_events */
@@ -303,12 +325,20 @@ _Static_assert(sizeof(struct llsock_rule) ==
 	       "struct llsock_rule has implicit padding");
 _Static_assert(sizeof(struct llsock_protocol_key) == 12,
 	       "struct llsock_protocol_key has implicit padding");
+_Static_assert(sizeof(struct llsock_protocol_chunk) ==
+	       2 * LLSOCK_PROTOCOL_CHUNK,
+	       "struct llsock_protocol_chunk has implicit padding");
+_Static_assert(1 << LLSOCK_PROTOCOL_CHUNK_SHIFT == LLSOCK_PROTOCOL_CHUNK,
+	       "LLSOCK_PROTOCOL_CHUNK_SHIFT");
 _Static_assert(sizeof(struct llsock_ruleset_info) == 24,
 	       "struct llsock_ruleset_info has implicit padding");
 _Static_assert(sizeof(struct llsock_ruleset_rule_key) == 8,
 	       "struct llsock_ruleset_rule_key has implicit padding");
 _Static_assert(sizeof(struct llsock_ruleset_rule) == 24,
 	       "struct llsock_ruleset_rule has implicit padding");
+_Static_assert(sizeof(struct llsock_ruleset_chunk) ==
+	       24 * LLSOCK_RULESET_CHUNK,
+	       "struct llsock_ruleset_chunk has implicit padding");
 _Static_assert(sizeof(struct llsock_event) == 64,
 	       "struct llsock_event has implicit padding");
 /**

@@ -267,32 +267,36 @@ static int write_ruleset(struct llsock_store *store,
 		.flavour = ruleset->flavour,
 		.flags = ruleset->audit ? LLSOCK_RULESET_AUDIT : 0,
 	};
-	struct stored_rule {
+	struct stored_chunk {
 		struct llsock_ruleset_rule_key key;
-		struct llsock_ruleset_rule rule;
-	} *rules;
-	size_t i;
+		struct llsock_ruleset_chunk chunk;
+	} *chunks;
+	size_t i, nr_chunks = llsock_ruleset_chunks(ruleset->nr_rules);
 	int ret;
 
-	rules = calloc(ruleset->nr_rules + 1, sizeof(*rules));
-	if (!rules)
+	chunks = calloc(nr_chunks + 1, sizeof(*chunks));
+	if (!chunks)
 		return -ENOMEM;
 	for (i = 0; i < ruleset->nr_rules; i++) {
-		rules[i].key.ruleset = id;
-		rules[i].key.index = i;
-		rules[i].rule.wildcards = ruleset->rules[i].wildcards;
-		rules[i].rule.family = ruleset->rules[i].family;
-		rules[i].rule.type = ruleset->rules[i].type;
-		rules[i].rule.protocol = ruleset->rules[i].protocol;
-		rules[i].rule.allowed = ruleset->rules[i].allowed;
+		struct stored_chunk *c = &chunks[i / LLSOCK_RULESET_CHUNK];
+		struct llsock_ruleset_rule *rule =
+			&c->chunk.rules[i % LLSOCK_RULESET_CHUNK];
+
+		c->key.ruleset = id;
+		c->key.chunk = i / LLSOCK_RULESET_CHUNK;
+		rule->wildcards = ruleset->rules[i].wildcards;
+		rule->family = ruleset->rules[i].family;
+		rule->type = ruleset->rules[i].type;
+		rule->protocol = ruleset->rules[i].protocol;
+		rule->allowed = ruleset->rules[i].allowed;
 	}
 	llsock_fault_point();
-	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), rules,
-				       ruleset->nr_rules, sizeof(*rules),
-				       sizeof(rules->key),
-				       offsetof(struct stored_rule, rule),
-				       sizeof(rules->rule));
-	free(rules);
+	ret = llsock_map_write_entries(STORE_FD(store, ruleset_rules), chunks,
+				       nr_chunks, sizeof(*chunks),
+				       sizeof(chunks->key),
+				       offsetof(struct stored_chunk, chunk),
+				       sizeof(chunks->chunk));
+	free(chunks);
 	llsock_fault_point();
 	if (!ret)
 		ret = bpf_map_update_elem(STORE_FD(store, rulesets), &id, &info,
@@ -311,8 +315,8 @@ static int write_table(struct llsock_store *store,
 				       sizeof(*table->protocols),
 				       sizeof(table->protocols->key),
 				       offsetof(struct llsock_protocol_entry,
-						allowed),
-				       sizeof(table->protocols->allowed));
+						value),
+				       sizeof(table->protocols->value));
 	if (ret)
 		return ret;
 	llsock_fault_point();
@@ -636,11 +640,11 @@ static int sweep(struct llsock_store *store)
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, protocol_rules),
 				sizeof(struct llsock_protocol_key),
-				sizeof(__u32), &tables);
+				sizeof(struct llsock_protocol_chunk), &tables);
 	if (!ret)
 		ret = sweep_map(STORE_FD(store, ruleset_rules),
 				sizeof(struct llsock_ruleset_rule_key),
-				sizeof(struct llsock_ruleset_rule), &rulesets);
+				sizeof(struct llsock_ruleset_chunk), &rulesets);
 	if (!ret)
 		ret = sweep_rulesets(store, &rulesets);
 	if (!ret) {
@@ -750,7 +754,7 @@ static int apply_ref_delta(struct llsock_store *store,
 	struct llsock_ruleset_info info;
 	int fd = STORE_FD(store, rulesets);
 	__s64 refs;
-	__u32 i;
+	__u32 i, n;
 	int ret;
 
 	ret = bpf_map_lookup_elem(fd, &d->id, &info);
@@ -763,14 +767,15 @@ static int apply_ref_delta(struct llsock_store *store,
 		info.refs = refs;
 		return bpf_map_update_elem(fd, &d->id, &info, BPF_EXIST);
 	}
-	keys = calloc(info.nr_rules + 1, sizeof(*keys));
+	n = llsock_ruleset_chunks(info.nr_rules);
+	keys = calloc(n + 1, sizeof(*keys));
 	if (!keys)
 		return -ENOMEM;
-	for (i = 0; i < info.nr_rules; i++)
+	for (i = 0; i < n; i++)
 		keys[i] = (struct llsock_ruleset_rule_key){ d->id, i };
 	llsock_fault_point();
 	llsock_map_delete(STORE_FD(store, ruleset_rules), keys, sizeof(*keys),
-			  info.nr_rules);
+			  n);
 	free(keys);
 	return bpf_map_delete_elem(fd, &d->id);
 }

@@ -72,6 +72,12 @@ struct llsock_ruleset *llsock_ruleset_new(enum llsock_flavour flavour,
  */
 int llsock_ruleset_insert(struct llsock_ruleset *ruleset,
 			  const struct llsock_rule_info *rule);
+/* Entries of llsock_ruleset_rules that hold @nr_rules rules. */
+static inline size_t llsock_ruleset_chunks(size_t nr_rules)
+{
+	return (nr_rules + LLSOCK_RULESET_CHUNK - 1) / LLSOCK_RULESET_CHUNK;
+}
+
 /* The canonical key of (@family, @type, @protocol), bpf/canon.h's table. */
 void llsock_canonical_key(__s32 *family, __s32 *type, __s32 *protocol);
 /* Sorts by key and merges rules on the same key; returns the new count. */
@@ -85,7 +91,7 @@ struct llsock_table_entry {
 
 struct llsock_protocol_entry {
 	struct llsock_protocol_key key;
-	__u32 allowed;
+	struct llsock_protocol_chunk value;
 };
 
 /* Both sorted by key: family, then type, then protocol. */

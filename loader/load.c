@@ -334,6 +334,7 @@ static int prepare(struct llsock_bpf *skel, const struct llsock_load_opts *opts)
 	bpf_map__set_max_entries(skel->maps.llsock_rules, 2 * max_rules);
 	bpf_map__set_max_entries(skel->maps.llsock_protocol_rules,
 				 2 * max_rules);
+	/* Chunks of rules: at most one per rule. */
 	bpf_map__set_max_entries(skel->maps.llsock_ruleset_rules,
 				 2 * max_rules);
 	bpf_map__set_max_entries(skel->maps.llsock_domains, max_bindings);

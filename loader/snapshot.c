@@ -151,13 +151,29 @@ static int add_ruleset(struct snapshot *snap, __u32 id,
 	return 0;
 }
 
+/*
+ * The rules of a chunk of @ruleset. The last chunk's unused places are
+ * zero, and no rule is stored without a right (add_rule: -ENOMSG).
+ */
+static int insert_chunk(struct llsock_ruleset *ruleset,
+			const struct llsock_ruleset_chunk *chunk)
+{
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < LLSOCK_RULESET_CHUNK && !ret; i++)
+		if (chunk->rules[i].allowed)
+			ret = insert_rule(ruleset, &chunk->rules[i]);
+	return ret;
+}
+
 static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 {
-	struct llsock_ruleset_rule_key *rule_keys = NULL;
+	struct llsock_ruleset_rule_key *chunk_keys = NULL;
+	struct llsock_ruleset_chunk *chunks = NULL;
 	struct llsock_ruleset_info *infos = NULL;
-	struct llsock_ruleset_rule *rules = NULL;
 	__u32 *ids = NULL;
-	size_t n, nr_rules, i;
+	size_t n, nr_chunks, i;
 	int ret;
 
 	ret = llsock_map_dump(STORE_FD(store, rulesets), sizeof(*ids),
@@ -178,18 +194,19 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 	      compare_ruleset_ids);
 
 	ret = llsock_map_dump(STORE_FD(store, ruleset_rules),
-			      sizeof(*rule_keys), sizeof(*rules),
-			      (void **)&rule_keys, (void **)&rules, &nr_rules);
+			      sizeof(*chunk_keys), sizeof(*chunks),
+			      (void **)&chunk_keys, (void **)&chunks,
+			      &nr_chunks);
 	if (ret)
 		goto out;
-	for (i = 0; i < nr_rules; i++) {
+	for (i = 0; i < nr_chunks; i++) {
 		struct llsock_ruleset *ruleset;
 
 		/* Rules of a ruleset being written or swept: not ours. */
-		ruleset = llsock_snapshot_ruleset(snap, rule_keys[i].ruleset);
+		ruleset = llsock_snapshot_ruleset(snap, chunk_keys[i].ruleset);
 		if (!ruleset)
 			continue;
-		ret = insert_rule(ruleset, &rules[i]);
+		ret = insert_chunk(ruleset, &chunks[i]);
 		if (ret)
 			goto out;
 	}
@@ -198,8 +215,8 @@ static int load_rulesets(struct llsock_store *store, struct snapshot *snap)
 out:
 	free(ids);
 	free(infos);
-	free(rule_keys);
-	free(rules);
+	free(chunk_keys);
+	free(chunks);
 	return ret;
 }
 
@@ -208,20 +225,21 @@ int llsock_store_ruleset_read(struct llsock_store *store, __u32 id,
 			      struct llsock_ruleset_info *info)
 {
 	struct llsock_ruleset_rule_key key = { .ruleset = id };
-	struct llsock_ruleset_rule rule;
+	struct llsock_ruleset_chunk chunk;
 	int ret;
 
 	ret = bpf_map_lookup_elem(STORE_FD(store, rulesets), &id, info);
 	if (ret)
 		return ret == -ENOENT ? -EUCLEAN : ret;
 	ret = ruleset_from_info(info, ruleset);
-	for (; !ret && key.index < info->nr_rules; key.index++) {
+	for (; !ret && key.chunk < llsock_ruleset_chunks(info->nr_rules);
+	     key.chunk++) {
 		ret = bpf_map_lookup_elem(STORE_FD(store, ruleset_rules), &key,
-					  &rule);
+					  &chunk);
 		if (ret == -ENOENT)
 			ret = -EUCLEAN;
 		if (!ret)
-			ret = insert_rule(*ruleset, &rule);
+			ret = insert_chunk(*ruleset, &chunk);
 	}
 	if (ret && *ruleset) {
 		llsock_ruleset_free(*ruleset);
