@@ -159,17 +159,30 @@ static int build_table(const struct flat_list *list, __u32 table_id,
 					list->items[i + j].allowed;
 			}
 		} else {
+			struct llsock_protocol_entry *p = NULL;
+
 			entry->value.overflow = 1;
 			for (j = 0; j < n; j++) {
-				struct llsock_protocol_entry *p =
-					&table->protocols[table->nr_protocols++];
+				__u32 protocol = list->items[i + j].protocol;
+				__u32 chunk = protocol >>
+					      LLSOCK_PROTOCOL_CHUNK_SHIFT;
 
-				p->key.table = table_id;
-				p->key.family = first->family;
-				p->key.type = first->type;
-				p->key.space = first->space;
-				p->key.protocol = list->items[i + j].protocol;
-				p->allowed = list->items[i + j].allowed;
+				/*
+				 * Sorted by protocol: a chunk's protocols
+				 * are in a row (as __s32 or __u32 alike).
+				 */
+				if (!p || p->key.chunk != chunk) {
+					p = &table->protocols[
+						table->nr_protocols++];
+					p->key.table = table_id;
+					p->key.family = first->family;
+					p->key.type = first->type;
+					p->key.space = first->space;
+					p->key.chunk = chunk;
+				}
+				p->value.allowed[protocol %
+						 LLSOCK_PROTOCOL_CHUNK] =
+					list->items[i + j].allowed;
 			}
 		}
 		i += n;
@@ -258,8 +271,10 @@ static int compare_protocol_keys(const void *a, const void *b)
 
 	if (x->space != y->space)
 		return x->space < y->space ? -1 : 1;
-	return llsock_compare_keys(x->family, x->type, x->protocol, y->family,
-				   y->type, y->protocol);
+	if (x->family != y->family || x->type != y->type)
+		return llsock_compare_keys(x->family, x->type, 0, y->family,
+					   y->type, 0);
+	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
 }
 
 /* The layers allowing (@family, @type, @protocol) in one key space. */
@@ -287,14 +302,17 @@ static __u16 space_allows(const struct llsock_table *table, __u8 space,
 	if (rule->overflow) {
 		struct llsock_protocol_entry pkey = {
 			.key = { .family = family, .type = type,
-				 .space = space, .protocol = protocol },
+				 .space = space,
+				 .chunk = (__u32)protocol >>
+					  LLSOCK_PROTOCOL_CHUNK_SHIFT },
 		};
 		const struct llsock_protocol_entry *found;
 
 		found = bsearch(&pkey, table->protocols, table->nr_protocols,
 				sizeof(pkey), compare_protocol_keys);
 		if (found)
-			allowed |= found->allowed;
+			allowed |= found->value.allowed[
+				(__u32)protocol % LLSOCK_PROTOCOL_CHUNK];
 	}
 	return allowed;
 }

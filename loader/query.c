@@ -156,23 +156,19 @@ static int read_sizes(struct llsock_store *store,
 		      struct llsock_counters *counters)
 {
 	struct llsock_limits limits;
-	size_t bindings, rules, protocols;
+	size_t bindings;
 	int ret;
 
 	ret = llsock_map_count(STORE_FD(store, domains), sizeof(__u64),
 			       sizeof(struct llsock_domain), &bindings);
-	if (!ret)
-		ret = llsock_map_count(STORE_FD(store, rules),
-				       sizeof(struct llsock_rule_key),
-				       sizeof(struct llsock_rule), &rules);
-	if (!ret)
-		ret = llsock_map_count(STORE_FD(store, protocol_rules),
-				       sizeof(struct llsock_protocol_key),
-				       sizeof(__u32), &protocols);
 	if (ret)
 		return ret;
 	counters->bindings = bindings;
-	counters->rule_entries = rules + protocols;
+	/*
+	 * As the limit counts them (bind.c): one per rule of each domain's
+	 * layers; the maps hold fewer entries, protocols in chunks.
+	 */
+	counters->rule_entries = store->state->rule_entries;
 	llsock_store_limits(store, &limits);
 	counters->max_rules = limits.max_rules;
 	counters->max_bindings = limits.max_bindings;

@@ -509,11 +509,26 @@ TEST(merged_table_shape)
 				  table.entries[i].value.nr_protocols);
 	llsock_table_free(&table);
 
-	/* ...and all go to the protocol entries when they do not. */
+	/*
+	 * ...and all go to the protocol entries when they do not, one per
+	 * chunk of LLSOCK_PROTOCOL_CHUNK protocols: 7, and 100 to 105.
+	 */
 	ASSERT_EQ(0, add_rule(ruleset, AF_INET, -1, 7));
 	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required, &canonical));
 	ASSERT_EQ(16, table.nr_entries);
-	ASSERT_EQ(LLSOCK_INLINE_PROTOCOLS + 1, table.nr_protocols);
+	ASSERT_EQ(2, table.nr_protocols);
+	ASSERT_EQ(7 / LLSOCK_PROTOCOL_CHUNK, table.protocols[0].key.chunk);
+	ASSERT_EQ(100 / LLSOCK_PROTOCOL_CHUNK, table.protocols[1].key.chunk);
+	for (p = 0; p < LLSOCK_PROTOCOL_CHUNK; p++) {
+		int protocol = 100 / LLSOCK_PROTOCOL_CHUNK *
+			       LLSOCK_PROTOCOL_CHUNK + p;
+
+		ASSERT_EQ(protocol >= 100 && protocol <= 105 ? 1 : 0,
+			  table.protocols[1].value.allowed[p]);
+		ASSERT_EQ(p == 7 % LLSOCK_PROTOCOL_CHUNK ? 1 : 0,
+			  table.protocols[0].value.allowed[p]);
+	}
+
 	for (i = 0; i < table.nr_entries; i++) {
 		const struct llsock_rule *rule = &table.entries[i].value;
 
@@ -524,6 +539,30 @@ TEST(merged_table_shape)
 	}
 	ASSERT_TRUE(llsock_table_allows(&table, 1, 0, AF_INET, SOCK_DGRAM, 105));
 	ASSERT_TRUE(llsock_table_allows(&table, 1, 0, AF_INET, SOCK_DGRAM, 7));
+	llsock_table_free(&table);
+	llsock_ruleset_free(ruleset);
+
+	/* Without wildcards: a chunk's other protocols, other chunks. */
+	ruleset = new_ruleset();
+	ASSERT_NE(NULL, ruleset);
+	for (p = 0; p <= LLSOCK_INLINE_PROTOCOLS; p++)
+		ASSERT_EQ(0, add_rule(ruleset, AF_INET6, SOCK_DGRAM, 100 + p));
+	layers[0] = ruleset;
+	ASSERT_EQ(0, llsock_merge_layers(layers, 1, 1, &table, &required, &canonical));
+	ASSERT_EQ(1, table.nr_protocols);
+	for (p = 0; p <= LLSOCK_INLINE_PROTOCOLS; p++)
+		ASSERT_TRUE(llsock_table_allows(&table, 1, 0, AF_INET6,
+						SOCK_DGRAM, 100 + p));
+	ASSERT_FALSE(llsock_table_allows(&table, 1, 0, AF_INET6, SOCK_DGRAM,
+					 99));
+	ASSERT_FALSE(llsock_table_allows(&table, 1, 0, AF_INET6, SOCK_DGRAM,
+					 100 + LLSOCK_INLINE_PROTOCOLS + 1));
+	ASSERT_FALSE(llsock_table_allows(&table, 1, 0, AF_INET6, SOCK_DGRAM,
+					 100 + LLSOCK_PROTOCOL_CHUNK));
+	ASSERT_FALSE(llsock_table_allows(&table, 1, 0, AF_INET6, SOCK_DGRAM,
+					 (int)(0x80000000U | 100)));
+	ASSERT_FALSE(llsock_table_allows(&table, 1, 0, AF_INET6, SOCK_STREAM,
+					 100));
 	llsock_table_free(&table);
 	llsock_ruleset_free(ruleset);
 }
