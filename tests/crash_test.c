@@ -294,7 +294,7 @@ TEST_F_TIMEOUT(crash, first_binding_killed_at_every_point, 300)
  * adds leaves llsock not loaded, and an unload removes what it left; the
  * load after it (the next point's) must not find anything in its way.
  */
-TEST_F_TIMEOUT(crash, load_and_unload_killed_at_every_point, 600)
+TEST_F_TIMEOUT(crash, load_and_unload_killed_at_every_point, 1200)
 {
 	unsigned int unload_kills = 0, load_kills = 0, whole = 0;
 	int links, i, ret, status;
