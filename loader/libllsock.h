@@ -331,7 +331,8 @@ void llsock_seccomp_free(struct llsock_seccomp *filters);
 /*
  * Sets no_new_privs and installs @ruleset's filters on every thread of
  * the calling process (SECCOMP_FILTER_FLAG_TSYNC): the whole layer or
- * none of it. @flags: LLSOCK_SECCOMP_LOG or 0 (else -EINVAL).
+ * none of it. @flags: LLSOCK_SECCOMP_LOG or 0 (else -EINVAL). -EBUSY when
+ * a thread has filters of its own that the others do not.
  */
 int llsock_seccomp_restrict_self(const struct llsock_ruleset *ruleset,
 				 __u32 flags);

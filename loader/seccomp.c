@@ -861,10 +861,16 @@ static int install(const struct llsock_seccomp *filters, unsigned int fflags)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	for (i = 0; i < filters->nr_progs; i++)
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, fflags,
-			    &filters->progs[i]))
+	for (i = 0; i < filters->nr_progs; i++) {
+		long ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, fflags,
+				   &filters->progs[i]);
+
+		if (ret < 0)
 			return -errno;
+		/* TSYNC: the id of a thread that could not follow. */
+		if (ret > 0)
+			return -EBUSY;
+	}
 	return 0;
 }
 

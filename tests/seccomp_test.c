@@ -10,6 +10,10 @@
  */
 /* llsock-suite: host */
 #include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #include "common.h"
 #include "internal.h"
@@ -427,6 +431,54 @@ TEST_F(lib, too_large_refused_whole)
 	llsock_seccomp_free(filters);
 	ASSERT_GT(t.filters_per_layer, 1);
 	EXPECT_EQ(0, run_child(child_too_much, &t));
+	llsock_ruleset_free(ruleset);
+}
+
+/* A thread with a filter of its own: -EBUSY, and no filter on the caller. */
+static void *own_filter_thread(void *arg)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	int *ready = arg;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		*ready = -1;
+	else
+		*ready = 1;
+	pause();
+	return NULL;
+}
+
+static int child_diverged_threads(void *arg)
+{
+	const struct llsock_ruleset *ruleset = arg;
+	volatile int ready = 0;
+	pthread_t thread;
+	int ret;
+
+	if (pthread_create(&thread, NULL, own_filter_thread, (void *)&ready))
+		return 100;
+	while (!ready)
+		usleep(1000);
+	if (ready < 0)
+		return 101;
+	ret = llsock_seccomp_restrict_self(ruleset, 0);
+	if (ret != -EBUSY)
+		return 102;
+	/* The caller's thread has no filter: it may still create inet. */
+	if (try_socket(AF_INET, SOCK_DGRAM, 0) == EACCES)
+		return 103;
+	return 0;
+}
+
+TEST_F(lib, diverged_threads_refused_whole)
+{
+	struct llsock_ruleset *ruleset = new_ruleset();
+
+	ASSERT_NE(NULL, ruleset);
+	ASSERT_EQ(0, add_rule(ruleset, AF_UNIX, -1, -1));
+	EXPECT_EQ(0, run_child(child_diverged_threads, ruleset));
 	llsock_ruleset_free(ruleset);
 }
 
