@@ -541,6 +541,44 @@ static bool on_grid(unsigned int c, unsigned int l, unsigned int r)
 	       (l == GRID_LAYERS - 1 && r == GRID_RULES - 1);
 }
 
+/*
+ * The seccomp backend's points: 16 layers of 10,000 rules are past what a
+ * task's filters may hold, so its corners are 1 layer of 1 and of 10,000
+ * rules.
+ */
+static bool on_seccomp_grid(unsigned int c, unsigned int l, unsigned int r)
+{
+	return (on_grid(c, l, r) || (l == 0 && r == GRID_RULES - 1)) &&
+	       (long)grid_layers[l] * grid_rules[r] <= 10000;
+}
+
+/*
+ * The grid's rows of compare_calls[@c] for @mech, where @measured says:
+ * llsock's in the grid's cgroups, the others on the task in the free one.
+ */
+static void add_grid_rows(unsigned int c, enum phase phase, enum mech mech,
+			  char (*names)[64],
+			  bool (*measured)(unsigned int c, unsigned int l,
+					   unsigned int r))
+{
+	unsigned int l, r;
+
+	for (l = 0; l < GRID_LAYERS; l++) {
+		for (r = 0; r < GRID_RULES; r++) {
+			unsigned int g = l * GRID_RULES + r;
+
+			if (!measured(c, l, r))
+				continue;
+			add_compare(compare_calls[c].call,
+				    compare_calls[c].base_call, phase, mech,
+				    names[g],
+				    mech == MECH_LLSOCK ? grid_cgroups[g] : "free",
+				    grid_layers[l], grid_rules[r],
+				    compare_calls[c].denied ? EACCES : 0);
+		}
+	}
+}
+
 /* The comparison's rows, for this kernel (native Landlock or not). */
 static void make_compare_rows(void)
 {
@@ -600,41 +638,14 @@ static void make_compare_rows(void)
 				    "llsock unrestricted, a sibling bound",
 				    "free", 0, 0, 0);
 		}
-		for (l = 0; l < GRID_LAYERS; l++)
-			for (r = 0; r < GRID_RULES; r++)
-				if (on_grid(c, l, r))
-					add_compare(call, base, PHASE_BOUND,
-						    MECH_LLSOCK,
-						    grid_names[l * GRID_RULES + r],
-						    grid_cgroups[l * GRID_RULES + r],
-						    grid_layers[l], grid_rules[r],
-						    denied ? EACCES : 0);
-		for (l = 0; have_native && l < GRID_LAYERS; l++)
-			for (r = 0; r < GRID_RULES; r++)
-				if (on_grid(c, l, r))
-					add_compare(call, base, PHASE_OTHERS,
-						    MECH_NATIVE,
-						    native_names[l * GRID_RULES + r],
-						    "free", grid_layers[l],
-						    grid_rules[r],
-						    denied ? EACCES : 0);
-		/*
-		 * The seccomp backend, where BPF LSM is absent: 16 layers
-		 * of 10,000 rules are past what a task's filters may hold,
-		 * so its corners are 1 layer of 1 and of 10,000 rules.
-		 */
-		for (l = 0; have_seccomp && l < GRID_LAYERS; l++)
-			for (r = 0; r < GRID_RULES; r++)
-				if ((on_grid(c, l, r) ||
-				     (l == 0 && r == GRID_RULES - 1)) &&
-				    (long)grid_layers[l] * grid_rules[r] <=
-					    10000)
-					add_compare(call, base, PHASE_OTHERS,
-						    MECH_LLSOCK_SECCOMP,
-						    seccomp_names[l * GRID_RULES + r],
-						    "free", grid_layers[l],
-						    grid_rules[r],
-						    denied ? EACCES : 0);
+		add_grid_rows(c, PHASE_BOUND, MECH_LLSOCK, grid_names,
+			      on_grid);
+		if (have_native)
+			add_grid_rows(c, PHASE_OTHERS, MECH_NATIVE,
+				      native_names, on_grid);
+		if (have_seccomp)
+			add_grid_rows(c, PHASE_OTHERS, MECH_LLSOCK_SECCOMP,
+				      seccomp_names, on_seccomp_grid);
 		if (have_seccomp)
 			add_compare(call, base, PHASE_OTHERS, MECH_SECCOMP,
 				    "seccomp: RestrictAddressFamilies=AF_UNIX AF_INET",
