@@ -310,7 +310,6 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 				 HOOK_PREFIX, hook);
 		return -ENOENT;
 	}
-	llsock_hook_describe(vmlinux, hook, params, sizeof(params));
 	for (i = 0; *p; i++) {
 		while (isspace((unsigned char)*p))
 			p++;
@@ -326,6 +325,12 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 		p = *end ? end + 1 : end;
 
 		if (i >= btf_vlen(proto)) {
+			/*
+			 * Described only for a message: a btf_dump walks all
+			 * of vmlinux's types, 0.5 s of each load in QEMU.
+			 */
+			llsock_hook_describe(vmlinux, hook, params,
+					     sizeof(params));
 			llsock_set_error(why, size,
 					 "it reads argument %d (%s), but this kernel's %s hook has %d: (%s)",
 					 i + 1, arg, hook, btf_vlen(proto),
@@ -337,6 +342,8 @@ int llsock_hook_check(const struct btf *vmlinux, const char *hook,
 			return ret;
 		btf_desc(vmlinux, btf_params(proto)[i].type, have);
 		if (strcmp(want, have)) {
+			llsock_hook_describe(vmlinux, hook, params,
+					     sizeof(params));
 			llsock_set_error(why, size,
 					 "its argument %d (%s) is not what this kernel's %s hook passes there: (%s)",
 					 i + 1, arg, hook, params);
