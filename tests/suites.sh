@@ -74,7 +74,9 @@ if ! ./llsock load; then
 	exit 1
 fi
 for t in $suites; do
+	start=$(date +%s)
 	LLSOCK=/test/llsock run "$t" "$@"
+	echo "# suites: ${t#./} took $(($(date +%s) - start)) s"
 done
 # Failures are in the TAP; the script itself succeeded if it got here.
 exit 0
