@@ -37,6 +37,35 @@
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define TEST_CGROUPS	CGROUP_ROOT "/llsock-tests"
 
+/*
+ * The value of @name= on the kernel's command line (the VM runner's
+ * --append, which make passes on), or NULL: @buf holds the command line.
+ */
+static inline const char *cmdline_value(const char *name, char *buf,
+					size_t size)
+{
+	char *at, *end;
+	ssize_t n = -1;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, size - 1);
+		close(fd);
+	}
+	buf[n < 0 ? 0 : n] = '\0';
+	for (at = buf; (at = strstr(at, name)); at++) {
+		if ((at == buf || at[-1] == ' ') && at[strlen(name)] == '=') {
+			at += strlen(name) + 1;
+			end = strpbrk(at, " \n");
+			if (end)
+				*end = '\0';
+			return at;
+		}
+	}
+	return NULL;
+}
+
 /* Creates a ruleset handling socket creation, with no rule yet. */
 static inline struct llsock_ruleset *new_ruleset(void)
 {

@@ -287,11 +287,10 @@ TEST_F(runc, bad_annotation_stops_the_container)
 static int churn_count(int fallback)
 {
 	char cmdline[4096];
-	const char *at;
+	const char *value;
 
-	slurp("/proc/cmdline", cmdline, sizeof(cmdline));
-	at = strstr(cmdline, "llsock.runc_churn=");
-	return at ? atoi(at + strlen("llsock.runc_churn=")) : fallback;
+	value = cmdline_value("llsock.runc_churn", cmdline, sizeof(cmdline));
+	return value ? atoi(value) : fallback;
 }
 
 /*

@@ -176,7 +176,13 @@ VM_MODULES	?= sctp smc tipc vsock_loopback af_key kcm algif_hash rds \
 # periods change when memory is freed, not what any call answers; set
 # VM_APPEND= to run with normal ones.
 VM_APPEND	?= rcupdate.rcu_expedited=1
-VM_APPEND_ARG	= $(if $(strip $(VM_APPEND)),--append ' $(strip $(VM_APPEND))')
+# crash_test's load and unload killed at the first point and every STEP-th
+# from FIRST (CRASH_POINTS=STEP/FIRST), not at every one: each point costs
+# a whole llsock load. make check sets it on all its kernels but one.
+CRASH_POINTS	?=
+VM_CMDLINE	= $(strip $(VM_APPEND) \
+		  $(if $(CRASH_POINTS),llsock.crash_points=$(CRASH_POINTS)))
+VM_APPEND_ARG	= $(if $(VM_CMDLINE),--append ' $(VM_CMDLINE)')
 VM_SELECTED	= $(or $(TESTS),$(VM_SUITES))
 VM_FILES	= $(BUILD)/static/llsock $(VM_SELECTED:%=$(BUILD)/static/tests/%) \
 		  $(BUILD)/static/tests/socketcall32 \
