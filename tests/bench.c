@@ -285,7 +285,7 @@ static unsigned int nr_bases;
 /* Every base, measured again after llsock_unload(). */
 #define MAX_DRIFT	(NR_ROWS + MAX_COMPARE)
 static struct sample drift[MAX_DRIFT];
-static const struct sample *drift_base[MAX_DRIFT];
+static struct sample *drift_base[MAX_DRIFT];
 /* Their medians before load (settle_bases() may lower a base after). */
 static double drift_before[MAX_DRIFT];
 static unsigned int nr_drift;
@@ -1825,7 +1825,7 @@ static void settle_bases(void)
 	unsigned int i;
 
 	for (i = 0; i < nr_drift; i++) {
-		struct sample *base = (struct sample *)drift_base[i];
+		struct sample *base = drift_base[i];
 
 		drift_before[i] = base->median;
 		if (drift[i].median < base->median)
