@@ -245,9 +245,9 @@ VM_SETUP	= set --; kernel='$(KERNEL)'; \
 					--file kernel/$(VM_PATCHED)/sandboxer-test.sh:sandboxer_test \
 					--file kernel/sandboxer-check.sh; \
 			fi;))
-# The VM's own time limit. A kernel's suites took 700 to 900 s on
-# 2026-12-03 on 2 cores beside another VM (make check runs two), where
-# the runner's default is 900 s.
+# The VM's own time limit. A kernel's suites took 385 to 641 s in make
+# check on 2026-12-03 beside another VM, 966 s beside two more with
+# crash_test killing at every point: above the runner's default of 900 s.
 VM_TIMEOUT	?= 1800
 VM_RUN		= tests/vm/run --kernel "$$kernel" $(VM_APPEND_ARG) \
 		  $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT)) \
